@@ -1,0 +1,62 @@
+package io.artifactstore.storage;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A place where content-addressed objects live: local filesystem, S3-compatible store, memory.
+ *
+ * <p>Every method is asynchronous and never blocks the calling event loop. Objects are immutable
+ * once committed; identical content is stored once. Implementations are safe to share between
+ * verticles: results complete on the caller's context where the backend has one, and callers
+ * must not assume more.
+ */
+public interface StorageBackend {
+
+  /** The id this backend was configured under (recorded with every blob it holds). */
+  String id();
+
+  /** The backend type name, such as {@code local}, {@code s3} or {@code memory}. */
+  String type();
+
+  /**
+   * Opens a streaming writer for a new object whose address is not known yet. Bytes go to a
+   * temporary place; nothing is visible under a content address until {@link BlobWriter#commit}.
+   */
+  Future<BlobWriter> newWriter();
+
+  /** Size of a stored object, or an empty optional when it is absent. */
+  Future<Optional<BlobStat>> head(BlobKey key);
+
+  /**
+   * Reads {@code length} bytes starting at {@code offset}; {@code length < 0} reads to the end.
+   * The returned stream is paused-capable and honours back-pressure. Fails with
+   * {@link StorageException.Kind#NOT_FOUND} when the object is absent.
+   */
+  Future<ReadStream<Buffer>> get(BlobKey key, long offset, long length);
+
+  /** Removes an object; completes with {@code false} when there was nothing to remove. */
+  Future<Boolean> delete(BlobKey key);
+
+  /** Re-reads an object and hashes it again; the caller compares with what it expects. */
+  Future<VerifyResult> verify(BlobKey key);
+
+  /** Reachability, writability and capacity of the backend. Never fails: reports instead. */
+  Future<StorageHealth> health();
+
+  /**
+   * The object as a local file, when the backend keeps one, so that it can be sent zero-copy.
+   * Backends that are not file based return an empty optional.
+   */
+  default Optional<Path> localFile(BlobKey key) {
+    return Optional.empty();
+  }
+
+  /** Releases clients and threads. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}
