@@ -34,7 +34,9 @@ public interface StorageBackend {
   /**
    * Reads {@code length} bytes starting at {@code offset}; {@code length < 0} reads to the end.
    * The returned stream is paused-capable and honours back-pressure. Fails with
-   * {@link StorageException.Kind#NOT_FOUND} when the object is absent.
+   * {@link StorageException.Kind#NOT_FOUND} when the object is absent. A range running past the
+   * end is cut at the end; an offset past the end (or negative) fails with
+   * {@link StorageException.Kind#INVALID_STATE}, while an offset equal to the size reads nothing.
    */
   Future<ReadStream<Buffer>> get(BlobKey key, long offset, long length);
 

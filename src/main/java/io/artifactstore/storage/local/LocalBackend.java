@@ -1,0 +1,266 @@
+package io.artifactstore.storage.local;
+
+import io.artifactstore.hashing.Digests;
+import io.artifactstore.hashing.MultiDigest;
+import io.artifactstore.storage.BlobKey;
+import io.artifactstore.storage.BlobStat;
+import io.artifactstore.storage.BlobWriter;
+import io.artifactstore.storage.StorageBackend;
+import io.artifactstore.storage.StorageException;
+import io.artifactstore.storage.StorageHealth;
+import io.artifactstore.storage.VerifyResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Objects as files under a root directory, at {@code <root>/<algorithm>/<hex[0:2]>/<hex[2:4]>/<hex>}.
+ *
+ * <p>Uploads are written to {@code <root>/_uploads/} on the same filesystem so that publishing
+ * is one atomic rename: readers see either no object or the whole, synced object. Temp files of
+ * uploads that never finished (a crash, a killed process) are removed by {@link #start}, so one
+ * root must be served by a single backend instance at a time.
+ *
+ * <p>Every filesystem call runs on a worker thread or through Vert.x's asynchronous file API;
+ * the exception is {@link #localFile}, whose synchronous contract allows one {@code stat}.
+ */
+public final class LocalBackend implements StorageBackend {
+
+  /** Directory under the root holding in-progress uploads. */
+  public static final String UPLOADS = "_uploads";
+
+  private static final System.Logger LOG = System.getLogger(LocalBackend.class.getName());
+  private static final int COMMIT_LOCKS = 64;
+  private static final int HASH_CHUNK = 256 * 1024;
+
+  private final Vertx vertx;
+  private final String id;
+  private final Path root;
+  private final Path uploads;
+  private final Object[] commitLocks = new Object[COMMIT_LOCKS];
+
+  private LocalBackend(Vertx vertx, String id, Path root) {
+    this.vertx = vertx;
+    this.id = id;
+    this.root = root.toAbsolutePath().normalize();
+    this.uploads = this.root.resolve(UPLOADS);
+    for (int i = 0; i < COMMIT_LOCKS; i++) {
+      commitLocks[i] = new Object();
+    }
+  }
+
+  /**
+   * Creates the root and upload directories when missing and removes temp files left by uploads
+   * that never finished, then returns the ready backend.
+   */
+  public static Future<LocalBackend> start(Vertx vertx, String id, Path root) {
+    LocalBackend backend = new LocalBackend(vertx, id, root);
+    return vertx.executeBlocking(() -> {
+      Fsync.createDirectories(backend.uploads);
+      int removed = backend.sweepUploads();
+      if (removed > 0) {
+        LOG.log(System.Logger.Level.INFO, "storage {0}: removed {1} unfinished upload(s) in {2}",
+            id, removed, backend.uploads);
+      }
+      return backend;
+    }, false).recover(t -> Future.failedFuture(new StorageException(StorageException.Kind.UNAVAILABLE,
+        "cannot use " + backend.root + " as storage root: " + t, t)));
+  }
+
+  private int sweepUploads() throws IOException {
+    int removed = 0;
+    try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(uploads)) {
+      for (Path leftover : leftovers) {
+        if (Files.isRegularFile(leftover) && Files.deleteIfExists(leftover)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String type() {
+    return "local";
+  }
+
+  /** The absolute, normalised root directory. */
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * Where {@code key} lives. Keys are validated on construction, but the resolved path is still
+   * checked because it decides what a delete may remove.
+   */
+  Path objectPath(BlobKey key) {
+    Path path = root.resolve(key.relativePath()).normalize();
+    if (!path.startsWith(root) || path.startsWith(uploads)) {
+      throw new StorageException(StorageException.Kind.INVALID_STATE,
+          "key " + key + " resolves outside the storage root");
+    }
+    return path;
+  }
+
+  /** Serialises publishing of one key within this process (striped, bounded memory). */
+  Object commitLock(BlobKey key) {
+    return commitLocks[Math.floorMod(key.hashCode(), COMMIT_LOCKS)];
+  }
+
+  @Override
+  public Future<BlobWriter> newWriter() {
+    Path temp = uploads.resolve(UUID.randomUUID() + ".upload");
+    OpenOptions options = new OpenOptions().setRead(false).setWrite(true).setCreateNew(true);
+    return vertx.fileSystem().open(temp.toString(), options)
+        .<BlobWriter>map(file -> new LocalBlobWriter(vertx, this, file, temp))
+        .recover(t -> Future.failedFuture(new StorageException(StorageException.Kind.UNAVAILABLE,
+            "cannot create upload file in " + uploads + ": " + t.getMessage(), t)));
+  }
+
+  @Override
+  public Future<Optional<BlobStat>> head(BlobKey key) {
+    return blocking(key, path -> {
+      try {
+        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        return attrs.isRegularFile() ? Optional.of(new BlobStat(key, attrs.size())) : Optional.empty();
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public Future<ReadStream<Buffer>> get(BlobKey key, long offset, long length) {
+    if (offset < 0) {
+      return Future.failedFuture(new StorageException(StorageException.Kind.INVALID_STATE,
+          "negative offset " + offset));
+    }
+    Path path;
+    try {
+      path = objectPath(key);
+    } catch (StorageException e) {
+      return Future.failedFuture(e);
+    }
+    OpenOptions options = new OpenOptions().setRead(true).setWrite(false).setCreate(false);
+    return vertx.fileSystem().open(path.toString(), options)
+        .recover(t -> Future.failedFuture(isNotFound(t)
+            ? notFound(key)
+            : new StorageException(StorageException.Kind.IO, "cannot open " + key, t)))
+        .compose(file -> file.size().<ReadStream<Buffer>>compose(size -> {
+          if (offset > size) {
+            return Future.failedFuture(new StorageException(StorageException.Kind.INVALID_STATE,
+                "offset " + offset + " is past the end of " + key + " (" + size + " bytes)"));
+          }
+          long available = size - offset;
+          file.setReadPos(offset).setReadLength(length < 0 ? available : Math.min(length, available));
+          return Future.succeededFuture(new FileRangeStream(file));
+        }).recover(t -> file.close().transform(ignored -> Future.failedFuture(t))));
+  }
+
+  @Override
+  public Future<Boolean> delete(BlobKey key) {
+    return blocking(key, Files::deleteIfExists);
+  }
+
+  @Override
+  public Future<VerifyResult> verify(BlobKey key) {
+    // Hashing is CPU work on top of the reads: it belongs on a worker, in bounded chunks.
+    return blocking(key, path -> {
+      MultiDigest digest = new MultiDigest();
+      byte[] chunk = new byte[HASH_CHUNK];
+      try (InputStream in = Files.newInputStream(path)) {
+        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+          digest.update(chunk, 0, n);
+        }
+      } catch (NoSuchFileException e) {
+        throw notFound(key);
+      }
+      Digests digests = digest.finish();
+      return new VerifyResult(key, digests.size(), digests.sha256Hex(), digests.blake3Hex());
+    });
+  }
+
+  @Override
+  public Future<StorageHealth> health() {
+    return vertx.executeBlocking(this::probe, false)
+        .recover(t -> Future.succeededFuture(down(String.valueOf(t.getMessage()))));
+  }
+
+  private StorageHealth probe() throws IOException {
+    if (!Files.isDirectory(root)) {
+      return down("storage root does not exist");
+    }
+    if (!Files.isDirectory(uploads)) {
+      return down("upload directory " + UPLOADS + " does not exist");
+    }
+    Path probe = uploads.resolve(".health-" + UUID.randomUUID());
+    try {
+      Files.write(probe, new byte[] {1});
+    } catch (IOException e) {
+      return down("storage root is not writable: " + e.getMessage());
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+    FileStore store = Files.getFileStore(root);
+    long total = store.getTotalSpace();
+    return StorageHealth.up(new JsonObject()
+        .put("root", root.toString())
+        .put("total_bytes", total)
+        .put("usable_bytes", store.getUsableSpace())
+        .put("used_bytes", total - store.getUnallocatedSpace()));
+  }
+
+  private StorageHealth down(String reason) {
+    return new StorageHealth(false, new JsonObject().put("root", root.toString()).put("reason", reason));
+  }
+
+  @Override
+  public Optional<Path> localFile(BlobKey key) {
+    Path path = objectPath(key);
+    return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+  }
+
+  /** A blocking call on a worker with the key's path; I/O failures become {@code IO}. */
+  private <T> Future<T> blocking(BlobKey key, PathOperation<T> operation) {
+    return vertx.<T>executeBlocking(() -> operation.apply(objectPath(key)), false)
+        .recover(t -> Future.failedFuture(t instanceof StorageException
+            ? t
+            : new StorageException(StorageException.Kind.IO, key + ": " + t.getMessage(), t)));
+  }
+
+  @FunctionalInterface
+  private interface PathOperation<T> {
+    T apply(Path path) throws IOException;
+  }
+
+  private static boolean isNotFound(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof NoSuchFileException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static StorageException notFound(BlobKey key) {
+    return new StorageException(StorageException.Kind.NOT_FOUND, "no object " + key);
+  }
+}
