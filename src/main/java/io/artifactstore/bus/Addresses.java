@@ -1,0 +1,28 @@
+package io.artifactstore.bus;
+
+/**
+ * Every event-bus address, in one place. Control-plane addresses start with {@code registry.},
+ * data-plane ones with {@code dataplane.}. Messages are JSON references
+ * ({@code package, path, size, sha256, blake3, backend, location}), never file bytes.
+ */
+public final class Addresses {
+
+  public static final String PACKAGE_CREATE = "registry.package.create";
+  public static final String PACKAGE_GET = "registry.package.get";
+  public static final String PACKAGE_LIST = "registry.package.list";
+  public static final String PACKAGE_FINALIZE = "registry.package.finalize";
+  public static final String PACKAGE_MANIFEST = "registry.package.manifest";
+  /** Checks that a file may be written, before any byte is read from the client. */
+  public static final String FILE_PREPARE = "registry.file.prepare";
+  /** Records a file whose bytes the data plane has committed. */
+  public static final String FILE_COMMIT = "registry.file.commit";
+  public static final String FILE_GET = "registry.file.get";
+  public static final String BLOB_LOCATE = "registry.blob.locate";
+  public static final String REGISTRY_HEALTH = "registry.health";
+
+  public static final String DATAPLANE_HEALTH = "dataplane.health";
+  public static final String DATAPLANE_VERIFY = "dataplane.verify";
+  public static final String DATAPLANE_DELETE = "dataplane.delete";
+
+  private Addresses() {}
+}

@@ -1,0 +1,35 @@
+package io.artifactstore.config;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The whole configuration, typed and validated once at startup. */
+public record AppConfig(
+    Http http, Database database, Storage storage, Limits limits, Retention retention) {
+
+  /** The HTTP listener. {@code instances} is the number of HTTP verticles (0: one per core). */
+  public record Http(String host, int port, int instances, int maxJsonBodyBytes) {}
+
+  /** A {@code sqlite:<file>} or {@code postgresql://...} URL and the pool size. */
+  public record Database(String url, int poolSize) {
+
+    public boolean isPostgres() {
+      return url.startsWith("postgresql://") || url.startsWith("postgres://");
+    }
+  }
+
+  /** Configured backends by id (each a JSON object with {@code type}) and the default's id. */
+  public record Storage(String defaultBackend, JsonObject backends) {}
+
+  /** Limits on what clients may send. {@code maxFileBytes} 0 means no limit. */
+  public record Limits(
+      int maxPathBytes, int maxPathDepth, int maxSegmentBytes, int maxMetadataBytes,
+      long maxFileBytes) {}
+
+  /**
+   * Retention classes by name; an empty duration means the class never expires.
+   */
+  public record Retention(String defaultClass, Map<String, Optional<Duration>> classes) {}
+}

@@ -1,0 +1,46 @@
+package io.artifactstore.config;
+
+/**
+ * Every configuration key, in one place. Keys are dotted paths into the JSON configuration; the
+ * environment variable for a key is {@link #envName(String)}. {@code docs/configuration.md}
+ * documents each of them (a test checks that it does).
+ */
+public final class ConfigKeys {
+
+  /** Prefix of every environment variable the server reads. */
+  public static final String ENV_PREFIX = "ARTIFACTSTORE_";
+  /** Environment variable naming an extra configuration file. */
+  public static final String ENV_CONFIG_FILE = ENV_PREFIX + "CONFIG";
+
+  public static final String HTTP_HOST = "http.host";
+  public static final String HTTP_PORT = "http.port";
+  public static final String HTTP_INSTANCES = "http.instances";
+  public static final String HTTP_MAX_JSON_BODY_BYTES = "http.max_json_body_bytes";
+
+  public static final String DATABASE_URL = "database.url";
+  public static final String DATABASE_POOL_SIZE = "database.pool_size";
+
+  public static final String STORAGE_DEFAULT_BACKEND = "storage.default_backend";
+  /** Section of backends by id; each entry has a {@code type} and options of that type. */
+  public static final String STORAGE_BACKENDS = "storage.backends";
+
+  public static final String LIMITS_MAX_PATH_BYTES = "limits.max_path_bytes";
+  public static final String LIMITS_MAX_PATH_DEPTH = "limits.max_path_depth";
+  public static final String LIMITS_MAX_SEGMENT_BYTES = "limits.max_segment_bytes";
+  public static final String LIMITS_MAX_METADATA_BYTES = "limits.max_metadata_bytes";
+  public static final String LIMITS_MAX_FILE_BYTES = "limits.max_file_bytes";
+
+  public static final String RETENTION_DEFAULT_CLASS = "retention.default_class";
+  /** Section of retention classes by name; each value is an ISO-8601 duration or "never". */
+  public static final String RETENTION_CLASSES = "retention.classes";
+
+  /** Keys whose value is a section whose own keys are chosen by the operator. */
+  static final String[] OPEN_SECTIONS = {STORAGE_BACKENDS, RETENTION_CLASSES};
+
+  private ConfigKeys() {}
+
+  /** {@code http.port} becomes {@code ARTIFACTSTORE_HTTP_PORT}; dashes become underscores. */
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+}

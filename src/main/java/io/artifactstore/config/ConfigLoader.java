@@ -1,0 +1,295 @@
+package io.artifactstore.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Reads the configuration once: built-in defaults ({@code conf/artifact-store.json}), then an
+ * optional file, then {@code ARTIFACTSTORE_*} environment variables (environment wins), and turns
+ * the result into a validated {@link AppConfig}. Every failure names the key.
+ */
+public final class ConfigLoader {
+
+  private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
+  private static final String DEFAULTS = "conf/artifact-store.json";
+
+  private ConfigLoader() {}
+
+  /** Defaults, then {@code file} (may be null), then {@code env}. */
+  public static AppConfig load(Path file, Map<String, String> env) {
+    return parse(merged(file, env));
+  }
+
+  /** The merged configuration as JSON, before typing; used by tests and diagnostics. */
+  public static JsonObject merged(Path file, Map<String, String> env) {
+    JsonObject config = defaults();
+    Path chosen = file;
+    if (chosen == null && env.containsKey(ConfigKeys.ENV_CONFIG_FILE)) {
+      chosen = Path.of(env.get(ConfigKeys.ENV_CONFIG_FILE));
+    }
+    if (chosen != null) {
+      JsonObject fromFile = readFile(chosen);
+      rejectUnknownKeys(config, fromFile, "");
+      config.mergeIn(fromFile, true);
+    }
+    applyEnvironment(config, env);
+    return config;
+  }
+
+  static JsonObject defaults() {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS + " is missing from the class path");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + DEFAULTS, e);
+    }
+  }
+
+  private static JsonObject readFile(Path file) {
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new ConfigException(ConfigKeys.ENV_CONFIG_FILE, "cannot read " + file + ": " + e);
+    } catch (DecodeException e) {
+      throw new ConfigException(ConfigKeys.ENV_CONFIG_FILE, file + " is not valid JSON: "
+          + e.getMessage());
+    }
+  }
+
+  private static void rejectUnknownKeys(JsonObject known, JsonObject given, String prefix) {
+    for (String name : given.fieldNames()) {
+      String key = prefix + name;
+      if (isOpenSection(key) || isInsideOpenSection(key)) {
+        continue;
+      }
+      if (!known.containsKey(name)) {
+        throw new ConfigException(key, "unknown configuration key");
+      }
+      if (known.getValue(name) instanceof JsonObject k && given.getValue(name) instanceof JsonObject g) {
+        rejectUnknownKeys(k, g, key + ".");
+      }
+    }
+  }
+
+  private static boolean isOpenSection(String key) {
+    for (String s : ConfigKeys.OPEN_SECTIONS) {
+      if (s.equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isInsideOpenSection(String key) {
+    for (String s : ConfigKeys.OPEN_SECTIONS) {
+      if (key.startsWith(s + ".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Environment variables override leaves that the merged configuration has: the variable name
+   * is derived from the key, so each variable maps to exactly one key.
+   */
+  private static void applyEnvironment(JsonObject config, Map<String, String> env) {
+    Map<String, String> leaves = new LinkedHashMap<>();
+    collectLeaves(config, "", leaves);
+    for (Map.Entry<String, String> leaf : leaves.entrySet()) {
+      String value = env.get(leaf.getValue());
+      if (value != null) {
+        setLeaf(config, leaf.getKey(), value);
+      }
+    }
+    for (String name : env.keySet()) {
+      if (name.startsWith(ConfigKeys.ENV_PREFIX) && !leaves.containsValue(name)
+          && !name.equals(ConfigKeys.ENV_CONFIG_FILE) && !name.equals("ARTIFACTSTORE_URL")
+          && !name.equals("ARTIFACTSTORE_TOKEN")) {
+        LOG.warning("ignoring environment variable " + name + ": it names no configuration key");
+      }
+    }
+  }
+
+  private static void collectLeaves(JsonObject node, String prefix, Map<String, String> out) {
+    for (String name : node.fieldNames()) {
+      String key = prefix + name;
+      Object value = node.getValue(name);
+      if (value instanceof JsonObject child) {
+        collectLeaves(child, key + ".", out);
+      } else {
+        out.put(key, ConfigKeys.envName(key));
+      }
+    }
+  }
+
+  private static void setLeaf(JsonObject config, String key, String raw) {
+    String[] parts = key.split("\\.");
+    JsonObject node = config;
+    for (int i = 0; i < parts.length - 1; i++) {
+      node = node.getJsonObject(parts[i]);
+    }
+    String last = parts[parts.length - 1];
+    Object current = node.getValue(last);
+    Object typed = raw;
+    if (current instanceof Number) {
+      try {
+        typed = Long.parseLong(raw.trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key, "environment variable " + ConfigKeys.envName(key)
+            + " must be a whole number, got '" + raw + "'");
+      }
+    } else if (current instanceof Boolean) {
+      if (!raw.equalsIgnoreCase("true") && !raw.equalsIgnoreCase("false")) {
+        throw new ConfigException(key, "environment variable " + ConfigKeys.envName(key)
+            + " must be true or false, got '" + raw + "'");
+      }
+      typed = Boolean.parseBoolean(raw);
+    }
+    node.put(last, typed);
+  }
+
+  /** Types and validates a merged configuration. */
+  public static AppConfig parse(JsonObject c) {
+    AppConfig.Http http = new AppConfig.Http(
+        string(c, ConfigKeys.HTTP_HOST),
+        intIn(c, ConfigKeys.HTTP_PORT, 0, 65535),
+        intIn(c, ConfigKeys.HTTP_INSTANCES, 0, 256),
+        intIn(c, ConfigKeys.HTTP_MAX_JSON_BODY_BYTES, 1024, 64 * 1024 * 1024));
+
+    String url = string(c, ConfigKeys.DATABASE_URL);
+    if (!url.startsWith("sqlite:") && !url.startsWith("postgresql://")
+        && !url.startsWith("postgres://")) {
+      throw new ConfigException(ConfigKeys.DATABASE_URL,
+          "must be sqlite:<file> or postgresql://user:password@host:port/database");
+    }
+    AppConfig.Database database =
+        new AppConfig.Database(url, intIn(c, ConfigKeys.DATABASE_POOL_SIZE, 1, 256));
+
+    JsonObject backends = section(c, ConfigKeys.STORAGE_BACKENDS);
+    if (backends.isEmpty()) {
+      throw new ConfigException(ConfigKeys.STORAGE_BACKENDS, "at least one backend is required");
+    }
+    for (String id : backends.fieldNames()) {
+      if (!(backends.getValue(id) instanceof JsonObject b) || !(b.getValue("type") instanceof String)) {
+        throw new ConfigException(ConfigKeys.STORAGE_BACKENDS + "." + id + ".type",
+            "each backend needs a type");
+      }
+    }
+    String defaultBackend = string(c, ConfigKeys.STORAGE_DEFAULT_BACKEND);
+    if (!backends.containsKey(defaultBackend)) {
+      throw new ConfigException(ConfigKeys.STORAGE_DEFAULT_BACKEND,
+          "names no configured backend: '" + defaultBackend + "'");
+    }
+    AppConfig.Storage storage = new AppConfig.Storage(defaultBackend, backends);
+
+    AppConfig.Limits limits = new AppConfig.Limits(
+        intIn(c, ConfigKeys.LIMITS_MAX_PATH_BYTES, 16, 4096),
+        intIn(c, ConfigKeys.LIMITS_MAX_PATH_DEPTH, 1, 256),
+        intIn(c, ConfigKeys.LIMITS_MAX_SEGMENT_BYTES, 8, 1024),
+        intIn(c, ConfigKeys.LIMITS_MAX_METADATA_BYTES, 2, 16 * 1024 * 1024),
+        longIn(c, ConfigKeys.LIMITS_MAX_FILE_BYTES, 0, Long.MAX_VALUE));
+
+    JsonObject classesJson = section(c, ConfigKeys.RETENTION_CLASSES);
+    Map<String, Optional<Duration>> classes = new LinkedHashMap<>();
+    for (String name : classesJson.fieldNames()) {
+      String key = ConfigKeys.RETENTION_CLASSES + "." + name;
+      if (!name.matches("[a-z][a-z0-9-]{0,63}")) {
+        throw new ConfigException(key, "class names are lowercase letters, digits and dashes");
+      }
+      Object v = classesJson.getValue(name);
+      if (!(v instanceof String s)) {
+        throw new ConfigException(key, "must be an ISO-8601 duration such as P90D, or never");
+      }
+      classes.put(name, retentionDuration(key, s));
+    }
+    String defaultClass = string(c, ConfigKeys.RETENTION_DEFAULT_CLASS);
+    if (!classes.containsKey(defaultClass)) {
+      throw new ConfigException(ConfigKeys.RETENTION_DEFAULT_CLASS,
+          "names no configured retention class: '" + defaultClass + "'");
+    }
+    return new AppConfig(http, database, storage, limits,
+        new AppConfig.Retention(defaultClass, Map.copyOf(classes)));
+  }
+
+  private static Optional<Duration> retentionDuration(String key, String s) {
+    if (s.equals("never")) {
+      return Optional.empty();
+    }
+    try {
+      Duration d = Duration.parse(s);
+      if (d.isNegative() || d.isZero()) {
+        throw new ConfigException(key, "must be a positive duration, got '" + s + "'");
+      }
+      return Optional.of(d);
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(key, "must be an ISO-8601 duration such as P90D, or never; got '"
+          + s + "'");
+    }
+  }
+
+  private static Object value(JsonObject c, String key) {
+    String[] parts = key.split("\\.");
+    Object node = c;
+    for (String p : parts) {
+      if (!(node instanceof JsonObject o) || !o.containsKey(p)) {
+        throw new ConfigException(key, "is required");
+      }
+      node = o.getValue(p);
+    }
+    return node;
+  }
+
+  private static JsonObject section(JsonObject c, String key) {
+    Object v = value(c, key);
+    if (!(v instanceof JsonObject o)) {
+      throw new ConfigException(key, "must be an object");
+    }
+    return o;
+  }
+
+  private static String string(JsonObject c, String key) {
+    Object v = value(c, key);
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw new ConfigException(key, "must be a non-empty string");
+    }
+    return s;
+  }
+
+  private static long longIn(JsonObject c, String key, long min, long max) {
+    Object v = value(c, key);
+    long n;
+    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
+      n = num.longValue();
+    } else if (v instanceof String s) {
+      try {
+        n = Long.parseLong(s.trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key, "must be a whole number, got '" + s + "'");
+      }
+    } else {
+      throw new ConfigException(key, "must be a whole number, got " + v);
+    }
+    if (n < min || n > max) {
+      throw new ConfigException(key, "must be between " + min + " and " + max + ", got " + n);
+    }
+    return n;
+  }
+
+  private static int intIn(JsonObject c, String key, int min, int max) {
+    return (int) longIn(c, key, min, max);
+  }
+}

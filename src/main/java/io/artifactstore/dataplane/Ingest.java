@@ -1,0 +1,59 @@
+package io.artifactstore.dataplane;
+
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.artifactstore.hashing.Digests;
+import io.artifactstore.storage.BlobKey;
+import io.artifactstore.storage.BlobWriter;
+import io.artifactstore.storage.StorageBackend;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * Streams one upload into a backend: one pass through SHA-256 and BLAKE3 straight into the
+ * backend's writer, with back-pressure. The object becomes visible under its content address
+ * only after the digests are known and equal every digest the client sent; on any failure
+ * (bad digest, size limit, client gone, storage error) the writer is cancelled and nothing
+ * remains.
+ */
+public final class Ingest {
+
+  /** What was stored: where, under which key, and the digests of the bytes. */
+  public record Stored(String backend, BlobKey key, Digests digests, boolean deduplicated) {}
+
+  private final long maxFileBytes;
+
+  public Ingest(long maxFileBytes) {
+    this.maxFileBytes = maxFileBytes;
+  }
+
+  /**
+   * Stores {@code source}, which must be paused. {@code expectedSha256} may be null; when set,
+   * a different digest fails with {@code digest_mismatch} before anything is committed.
+   */
+  public Future<Stored> store(StorageBackend backend, ReadStream<Buffer> source,
+      byte[] expectedSha256) {
+    return backend.newWriter().compose(writer -> {
+      HashingWriteStream sink = new HashingWriteStream(writer, maxFileBytes);
+      return source.pipe().endOnComplete(false).endOnFailure(false).to(sink)
+          .compose(v -> {
+            Digests digests = sink.digest().finish();
+            if (expectedSha256 != null && !Arrays.equals(expectedSha256, digests.sha256())) {
+              throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the content has sha256 "
+                  + digests.sha256Hex() + " but the client sent "
+                  + HexFormat.of().formatHex(expectedSha256) + "; nothing was stored");
+            }
+            return writer.commit(BlobKey.sha256(digests.sha256Hex()))
+                .map(c -> new Stored(backend.id(), c.key(), digests, c.deduplicated()));
+          })
+          .recover(failure -> cancel(writer, failure));
+    });
+  }
+
+  private static Future<Stored> cancel(BlobWriter writer, Throwable failure) {
+    return writer.cancel().transform(ignored -> Future.failedFuture(failure));
+  }
+}

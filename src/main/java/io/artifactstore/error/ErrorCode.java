@@ -1,0 +1,66 @@
+package io.artifactstore.error;
+
+/**
+ * The error catalogue: every error a client can see, with its machine-readable code and HTTP
+ * status. Handlers fail only with one of these; one renderer turns them into
+ * {@code {"error":{"code":"...","message":"..."}}}.
+ */
+public enum ErrorCode {
+  INVALID_JSON(400, "the request body is not valid JSON"),
+  INVALID_REQUEST(400, "the request is missing a field or has a field of the wrong type"),
+  INVALID_PARAMETER(400, "a query parameter is invalid"),
+  INVALID_PATH(400, "the logical file path is not allowed"),
+  INVALID_DIGEST_HEADER(400, "a digest header is malformed"),
+  DIGEST_MISMATCH(400, "the content does not match the digest the client sent"),
+  INVALID_RANGE(400, "the Range header is malformed"),
+  INCOMPLETE_BODY(400, "the request body ended before its announced length"),
+  UNKNOWN_RETENTION_CLASS(400, "no such retention class"),
+  UNSUPPORTED_FORMAT(400, "the requested format is not supported"),
+  PACKAGE_NOT_FOUND(404, "no such package"),
+  FILE_NOT_FOUND(404, "no such file in the package"),
+  BLOB_NOT_FOUND(404, "no blob with that digest"),
+  NOT_FOUND(404, "no such resource"),
+  METHOD_NOT_ALLOWED(405, "method not allowed on this resource"),
+  FILE_EXISTS(409, "a file with that path already exists in the package"),
+  PACKAGE_FINALIZED(409, "the package is finalized and cannot change"),
+  PACKAGE_NOT_WRITABLE(409, "the package no longer accepts files"),
+  PACKAGE_NOT_FINALIZED(409, "the package is not finalized yet"),
+  BODY_TOO_LARGE(413, "the request body is too large"),
+  METADATA_TOO_LARGE(413, "the package metadata is too large"),
+  FILE_TOO_LARGE(413, "the file is larger than the configured limit"),
+  RANGE_NOT_SATISFIABLE(416, "the range does not overlap the content"),
+  STORAGE_UNAVAILABLE(503, "the storage backend is unavailable"),
+  DATABASE_UNAVAILABLE(503, "the database is unavailable"),
+  INTERNAL_ERROR(500, "an internal error occurred");
+
+  private final int status;
+  private final String defaultMessage;
+
+  ErrorCode(int status, String defaultMessage) {
+    this.status = status;
+    this.defaultMessage = defaultMessage;
+  }
+
+  /** The wire code, such as {@code package_not_found}. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String defaultMessage() {
+    return defaultMessage;
+  }
+
+  /** The catalogued error with this wire code, or {@link #INTERNAL_ERROR}. */
+  public static ErrorCode fromCode(String code) {
+    for (ErrorCode c : values()) {
+      if (c.code().equals(code)) {
+        return c;
+      }
+    }
+    return INTERNAL_ERROR;
+  }
+}

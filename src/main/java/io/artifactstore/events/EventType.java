@@ -1,0 +1,37 @@
+package io.artifactstore.events;
+
+/** Every kind of event the log holds. The wire name is stored in {@code events.event_type}. */
+public enum EventType {
+  RETENTION_CLASS_DEFINED("retention_class.defined", "retention_class"),
+  PACKAGE_CREATED("package.created", "package"),
+  BLOB_STORED("blob.stored", "blob"),
+  FILE_ADDED("file.added", "package"),
+  PACKAGE_FINALIZED("package.finalized", "package"),
+  PACKAGE_FAILED("package.failed", "package");
+
+  private final String wireName;
+  private final String subjectKind;
+
+  EventType(String wireName, String subjectKind) {
+    this.wireName = wireName;
+    this.subjectKind = subjectKind;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The kind of subject this event is about: package, blob or retention_class. */
+  public String subjectKind() {
+    return subjectKind;
+  }
+
+  public static EventType fromWireName(String name) {
+    for (EventType t : values()) {
+      if (t.wireName.equals(name)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("unknown event type: " + name);
+  }
+}

@@ -1,0 +1,97 @@
+package io.artifactstore.events;
+
+import io.artifactstore.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * Applies events to the views (retention_classes, packages, files, blobs, blob_locations). The
+ * only writer of the views: live appends and {@link ViewRebuilder} both go through it, which is
+ * what makes a rebuild reproduce the views exactly. Every value written comes from the event.
+ */
+final class Projector {
+
+  /** The view tables, in an order that is safe to empty. */
+  static final String[] VIEWS = {"files", "blob_locations", "blobs", "packages", "retention_classes"};
+
+  private final Database db;
+
+  Projector(Database db) {
+    this.db = db;
+  }
+
+  Future<Void> apply(SqlConnection conn, Event e) {
+    JsonObject p = e.payloadJson();
+    return switch (e.type()) {
+      case RETENTION_CLASS_DEFINED -> db.query(conn,
+          "INSERT INTO retention_classes (name, duration_seconds, defined_seq) VALUES (?, ?, ?) "
+              + "ON CONFLICT (name) DO UPDATE SET duration_seconds = excluded.duration_seconds, "
+              + "defined_seq = excluded.defined_seq",
+          p.getString("name"), p.getLong("duration_seconds"), e.seq()).mapEmpty();
+      case PACKAGE_CREATED -> db.query(conn,
+          "INSERT INTO packages (id, producer, subject, retention_class, metadata, status, "
+              + "created_at, updated_at, finalized_at, expires_at, file_count, total_bytes, "
+              + "manifest_digest, manifest, created_by, last_seq) "
+              + "VALUES (?, ?, ?, ?, ?, 'created', ?, ?, NULL, ?, 0, 0, NULL, NULL, ?, ?)",
+          p.getString("id"), p.getString("producer"), p.getString("subject"),
+          p.getString("retention_class"), CanonicalJson.encode(p.getJsonObject("metadata")),
+          p.getLong("created_at"), p.getLong("created_at"), p.getLong("expires_at"), e.actor(),
+          e.seq()).mapEmpty();
+      case BLOB_STORED -> db.query(conn,
+              "INSERT INTO blobs (sha256, blake3, size, created_at, created_seq) "
+                  + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+              p.getString("sha256"), p.getString("blake3"), p.getLong("size"), e.createdAt(),
+              e.seq())
+          .compose(r -> db.query(conn,
+              "INSERT INTO blob_locations (sha256, backend, location, stored_at, stored_seq) "
+                  + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256, backend) DO UPDATE SET "
+                  + "location = excluded.location, stored_at = excluded.stored_at, "
+                  + "stored_seq = excluded.stored_seq",
+              p.getString("sha256"), p.getString("backend"), p.getString("location"),
+              e.createdAt(), e.seq()))
+          .mapEmpty();
+      case FILE_ADDED -> fileAdded(conn, e, p);
+      case PACKAGE_FINALIZED -> db.query(conn,
+          "UPDATE packages SET status = 'finalized', finalized_at = ?, expires_at = ?, "
+              + "manifest = ?, manifest_digest = ?, updated_at = ?, last_seq = ? WHERE id = ?",
+          p.getLong("finalized_at"), p.getLong("expires_at"), p.getString("manifest"),
+          p.getString("manifest_digest"), p.getLong("finalized_at"), e.seq(), p.getString("id"))
+          .mapEmpty();
+      case PACKAGE_FAILED -> db.query(conn,
+          "UPDATE packages SET status = 'failed', updated_at = ?, last_seq = ? WHERE id = ?",
+          e.createdAt(), e.seq(), p.getString("id")).mapEmpty();
+    };
+  }
+
+  private Future<Void> fileAdded(SqlConnection conn, Event e, JsonObject p) {
+    String pkg = p.getString("package_id");
+    String path = p.getString("path");
+    long size = p.getLong("size");
+    return db.query(conn, "SELECT size FROM files WHERE package_id = ? AND path = ?", pkg, path)
+        .compose(rows -> {
+          long replacedSize = 0;
+          long replacedCount = 0;
+          Future<?> removed = Future.succeededFuture();
+          if (rows.size() > 0) {
+            replacedSize = rows.iterator().next().getLong("size");
+            replacedCount = 1;
+            removed = db.query(conn, "DELETE FROM files WHERE package_id = ? AND path = ?",
+                pkg, path);
+          }
+          long countDelta = 1 - replacedCount;
+          long bytesDelta = size - replacedSize;
+          return removed
+              .compose(r -> db.query(conn,
+                  "INSERT INTO files (package_id, path, size, sha256, blake3, media_type, "
+                      + "added_at, added_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  pkg, path, size, p.getString("sha256"), p.getString("blake3"),
+                  p.getString("media_type"), e.createdAt(), e.seq()))
+              .compose(r -> db.query(conn,
+                  "UPDATE packages SET status = 'uploading', file_count = file_count + ?, "
+                      + "total_bytes = total_bytes + ?, updated_at = ?, last_seq = ? WHERE id = ?",
+                  countDelta, bytesDelta, e.createdAt(), e.seq(), pkg))
+              .mapEmpty();
+        });
+  }
+}

@@ -1,0 +1,79 @@
+package io.artifactstore.http;
+
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.artifactstore.storage.StorageException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one renderer of errors: every failure becomes {@code {"error":{"code","message"}}} with
+ * the status of its catalogued code. Unexpected failures are logged and rendered as
+ * {@code internal_error} without internals.
+ */
+final class ErrorHandling {
+
+  private static final Logger LOG = Logger.getLogger(ErrorHandling.class.getName());
+
+  private ErrorHandling() {}
+
+  static void install(Router router) {
+    router.route().failureHandler(ErrorHandling::render);
+    for (int status : new int[] {400, 404, 405, 413, 414, 431, 500}) {
+      router.errorHandler(status, ErrorHandling::render);
+    }
+  }
+
+  static void render(RoutingContext ctx) {
+    ApiException error = classify(ctx);
+    HttpServerResponse resp = ctx.response();
+    if (resp.headWritten()) {
+      // Part of a body is already out: all that is left is to cut the connection so the
+      // client sees a truncated response rather than a complete-looking one.
+      ctx.request().connection().close();
+      return;
+    }
+    resp.setStatusCode(error.code().status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    boolean unreadBody = !ctx.request().isEnded();
+    if (unreadBody && ctx.request().version() != HttpVersion.HTTP_2) {
+      // The client may still be sending a large body we will not read: answer, then close,
+      // instead of reading and discarding it.
+      resp.putHeader(HttpHeaders.CONNECTION, "close");
+      resp.end(error.toJson().toBuffer()).onComplete(v -> ctx.request().connection().close());
+      return;
+    }
+    resp.end(error.toJson().toBuffer());
+  }
+
+  private static ApiException classify(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure == null) {
+      return switch (ctx.statusCode()) {
+        case 404 -> new ApiException(ErrorCode.NOT_FOUND,
+            "no resource at " + ctx.request().method() + " " + ctx.request().path());
+        case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED,
+            ctx.request().method() + " is not allowed on " + ctx.request().path());
+        case 413 -> new ApiException(ErrorCode.BODY_TOO_LARGE);
+        case 400, 414, 431 -> new ApiException(ErrorCode.INVALID_REQUEST,
+            "the request is malformed");
+        default -> new ApiException(ErrorCode.INTERNAL_ERROR);
+      };
+    }
+    if (failure instanceof StorageException s) {
+      LOG.log(Level.WARNING, "storage failure on " + ctx.request().path(), s);
+      return new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "storage failed: " + s.getMessage());
+    }
+    ApiException api = ApiException.from(failure);
+    if (api.code() == ErrorCode.INTERNAL_ERROR && !(failure instanceof ApiException)) {
+      LOG.log(Level.SEVERE, "unexpected failure on " + ctx.request().method() + " "
+          + ctx.request().path(), failure);
+    }
+    return api;
+  }
+}

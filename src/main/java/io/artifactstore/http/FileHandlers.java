@@ -1,0 +1,106 @@
+package io.artifactstore.http;
+
+import io.artifactstore.bus.Addresses;
+import io.artifactstore.bus.Bus;
+import io.artifactstore.config.AppConfig;
+import io.artifactstore.dataplane.Ingest;
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.artifactstore.metrics.Metrics;
+import io.artifactstore.registry.LogicalPath;
+import io.artifactstore.storage.StorageBackends;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code PUT}, {@code GET} and {@code HEAD /v1/packages/{id}/files/{path}}. Uploads stream:
+ * the request is paused while the control plane checks the package and path, then piped through
+ * the digests into storage, then recorded; no body handler, no buffering of the body.
+ */
+final class FileHandlers {
+
+  static final String FILES_SEGMENT = "/files/";
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final StorageBackends backends;
+  private final Ingest ingest;
+  private final Downloads downloads;
+  private final Metrics metrics;
+
+  FileHandlers(Vertx vertx, AppConfig config, StorageBackends backends, Downloads downloads,
+      Metrics metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.backends = backends;
+    this.ingest = new Ingest(config.limits().maxFileBytes());
+    this.downloads = downloads;
+    this.metrics = metrics;
+  }
+
+  /** The logical path from the raw (not normalized) request path. */
+  String logicalPath(RoutingContext ctx) {
+    String raw = ctx.request().path();
+    int at = raw.indexOf(FILES_SEGMENT);
+    return LogicalPath.fromUrl(raw.substring(at + FILES_SEGMENT.length()), config.limits());
+  }
+
+  void upload(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    req.pause();
+    String pkg = ctx.pathParam("id");
+    String path = logicalPath(ctx);
+    boolean replace = Requests.flag(ctx, "replace");
+    byte[] expected = DigestHeaders.expectedSha256(req.headers());
+    String actor = Requests.actor(ctx);
+    String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long max = config.limits().maxFileBytes();
+    if (max > 0 && declared != null && parseLength(declared) > max) {
+      throw new ApiException(ErrorCode.FILE_TOO_LARGE, "Content-Length " + declared
+          + " is larger than the limit of " + max + " bytes");
+    }
+    JsonObject target = new JsonObject().put("package", pkg).put("path", path)
+        .put("replace", replace);
+    Bus.<JsonObject>request(vertx, Addresses.FILE_PREPARE, target)
+        .compose(ok -> ingest.store(backends.defaultBackend(), req, expected))
+        .onFailure(e -> metrics.upload(
+            ApiException.from(e).code().status() < 500 ? "rejected" : "failed", 0, false))
+        .compose(stored -> {
+          metrics.upload("stored", stored.digests().size(), stored.deduplicated());
+          JsonObject ref = target.copy()
+              .put("size", stored.digests().size())
+              .put("sha256", stored.digests().sha256Hex())
+              .put("blake3", stored.digests().blake3Hex())
+              .put("media_type", req.getHeader(HttpHeaders.CONTENT_TYPE))
+              .put("backend", stored.backend())
+              .put("location", stored.key().relativePath())
+              .put("actor", actor);
+          return Bus.<JsonObject>request(vertx, Addresses.FILE_COMMIT, ref);
+        })
+        .onSuccess(file -> ctx.response().setStatusCode(201)
+            .putHeader(HttpHeaders.LOCATION, req.path())
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(file.encode()))
+        .onFailure(ctx::fail);
+  }
+
+  void download(RoutingContext ctx) {
+    String pkg = ctx.pathParam("id");
+    String path = logicalPath(ctx);
+    Bus.<JsonObject>request(vertx, Addresses.FILE_GET,
+            new JsonObject().put("package", pkg).put("path", path))
+        .compose(ref -> downloads.serve(ctx, ref))
+        .onFailure(ctx::fail);
+  }
+
+  private static long parseLength(String v) {
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "Content-Length is not a number");
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.artifactstore.http;
+
+import io.artifactstore.config.AppConfig;
+import io.artifactstore.dataplane.BlobSender;
+import io.artifactstore.metrics.Metrics;
+import io.artifactstore.storage.StorageBackends;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP API (v1) and the operations routes. Several instances share the port, one per event
+ * loop; each runs the uploads and downloads of the connections it owns.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private static final Pattern FILE_ROUTE = Pattern.compile("/v1/packages/[^/]+/files/");
+
+  private final AppConfig config;
+  private final StorageBackends backends;
+  private final Metrics metrics;
+  private final IntConsumer boundPort;
+
+  /** {@code boundPort} is told the port once listening (useful when configured as 0). */
+  public HttpVerticle(AppConfig config, StorageBackends backends, Metrics metrics,
+      IntConsumer boundPort) {
+    this.config = config;
+    this.backends = backends;
+    this.metrics = metrics;
+    this.boundPort = boundPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = router();
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        .setCompressionSupported(false)
+        .setIdleTimeout(300));
+    return server.requestHandler(router).listen()
+        .onSuccess(s -> boundPort.accept(s.actualPort()));
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    Downloads downloads = new Downloads(new BlobSender(backends), metrics);
+    PackageHandlers packages = new PackageHandlers(vertx);
+    FileHandlers files = new FileHandlers(vertx, config, backends, downloads, metrics);
+    BlobHandlers blobs = new BlobHandlers(vertx, downloads);
+    OpsHandlers ops = new OpsHandlers();
+    BodyHandler json = BodyHandler.create(false)
+        .setBodyLimit(config.http().maxJsonBodyBytes())
+        .setHandleFileUploads(false);
+
+    // Paths are matched after normalization ("a/../b" becomes "b"), so file paths are checked
+    // on the raw request path first: a bad logical path is invalid_path, never another route.
+    router.route().handler(ctx -> {
+      if (FILE_ROUTE.matcher(ctx.request().path()).lookingAt()) {
+        files.logicalPath(ctx);
+      }
+      ctx.next();
+    });
+    router.post("/v1/packages").handler(json).handler(packages::create);
+    router.get("/v1/packages").handler(packages::list);
+    router.get("/v1/packages/:id").handler(packages::get);
+    router.post("/v1/packages/:id/finalize").handler(json).handler(packages::finalizePackage);
+    router.get("/v1/packages/:id/manifest").handler(packages::manifest);
+    // No body handler on uploads: the body is streamed, never buffered.
+    router.put("/v1/packages/:id/files/*").handler(files::upload);
+    router.route("/v1/packages/:id/files/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(files::download);
+    router.route("/v1/blobs/:algorithm/:hex").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(blobs::download);
+
+    router.get("/health").handler(OpsHandlers.health(vertx));
+    if (metrics.registry() instanceof PrometheusMeterRegistry prometheus) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    }
+    router.get("/openapi.yaml").handler(ops::openApi);
+    router.get("/v1/openapi.yaml").handler(ops::openApi);
+    ErrorHandling.install(router);
+    return router;
+  }
+}

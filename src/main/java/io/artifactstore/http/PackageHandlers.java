@@ -1,0 +1,114 @@
+package io.artifactstore.http;
+
+import io.artifactstore.bus.Addresses;
+import io.artifactstore.bus.Bus;
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** The package routes: create, show, list, finalize, manifest. */
+final class PackageHandlers {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper CBOR = CBORMapper.builder()
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+
+  private final Vertx vertx;
+
+  PackageHandlers(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void create(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx, false).put("actor", Requests.actor(ctx));
+    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_CREATE, body)
+        .onSuccess(pkg -> json(ctx, 201, pkg.encode(), "/v1/packages/" + pkg.getString("id")))
+        .onFailure(ctx::fail);
+  }
+
+  void get(RoutingContext ctx) {
+    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_GET,
+            new JsonObject().put("id", ctx.pathParam("id")))
+        .onSuccess(pkg -> json(ctx, 200, pkg.encode(), null))
+        .onFailure(ctx::fail);
+  }
+
+  void list(RoutingContext ctx) {
+    JsonObject q = new JsonObject();
+    for (String name : new String[] {"producer", "subject", "status", "cursor"}) {
+      String v = ctx.request().getParam(name);
+      if (v != null) {
+        q.put(name, v);
+      }
+    }
+    String limit = ctx.request().getParam("limit");
+    if (limit != null) {
+      try {
+        q.put("limit", Integer.parseInt(limit));
+      } catch (NumberFormatException e) {
+        throw new ApiException(ErrorCode.INVALID_PARAMETER, "limit must be a whole number");
+      }
+    }
+    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_LIST, q)
+        .onSuccess(page -> json(ctx, 200, page.encode(), null))
+        .onFailure(ctx::fail);
+  }
+
+  void finalizePackage(RoutingContext ctx) {
+    Requests.jsonBody(ctx, true);
+    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_FINALIZE,
+            new JsonObject().put("id", ctx.pathParam("id")).put("actor", Requests.actor(ctx)))
+        .onSuccess(pkg -> json(ctx, 200, pkg.encode(), null))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * The manifest exactly as recorded at finalize (canonical JSON; its SHA-256 is the
+   * manifest digest), or the same document as CBOR with {@code ?format=cbor}.
+   */
+  void manifest(RoutingContext ctx) {
+    String format = ctx.request().getParam("format", "json");
+    if (!format.equals("json") && !format.equals("cbor")) {
+      throw new ApiException(ErrorCode.UNSUPPORTED_FORMAT, "format must be json or cbor");
+    }
+    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_MANIFEST,
+            new JsonObject().put("id", ctx.pathParam("id")))
+        .compose(m -> {
+          String digest = m.getString("manifest_digest");
+          ctx.response().putHeader("X-Manifest-Digest", digest)
+              .putHeader(HttpHeaders.ETAG, "\"" + digest + "\"");
+          byte[] jsonBytes = m.getString("manifest").getBytes(StandardCharsets.UTF_8);
+          if (format.equals("json")) {
+            return ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(Buffer.buffer(jsonBytes));
+          }
+          try {
+            byte[] cbor = CBOR.writeValueAsBytes(JSON.readValue(jsonBytes, Map.class));
+            return ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/cbor")
+                .end(Buffer.buffer(cbor));
+          } catch (java.io.IOException e) {
+            return Future.failedFuture(e);
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static void json(RoutingContext ctx, int status, String body, String location) {
+    if (location != null) {
+      ctx.response().putHeader(HttpHeaders.LOCATION, location);
+    }
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body);
+  }
+}

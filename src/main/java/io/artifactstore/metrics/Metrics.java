@@ -1,0 +1,48 @@
+package io.artifactstore.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The service's own meters, beside the HTTP server meters that Vert.x records: bytes in and out
+ * of storage, uploads by outcome, downloads.
+ */
+public final class Metrics {
+
+  private final MeterRegistry registry;
+  private final Counter bytesIngested;
+  private final Counter bytesServed;
+  private final Counter downloads;
+  private final Counter deduplicated;
+
+  public Metrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.bytesIngested = Counter.builder("artifactstore.ingest.bytes")
+        .description("Bytes received in uploads and hashed into storage").register(registry);
+    this.bytesServed = Counter.builder("artifactstore.served.bytes")
+        .description("Bytes sent in file and blob downloads").register(registry);
+    this.downloads = Counter.builder("artifactstore.downloads")
+        .description("File and blob downloads started (full or ranged)").register(registry);
+    this.deduplicated = Counter.builder("artifactstore.uploads.deduplicated")
+        .description("Uploads whose content was already stored").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Counts one upload by outcome: stored, rejected (client error) or failed. */
+  public void upload(String outcome, long bytes, boolean wasDeduplicated) {
+    Counter.builder("artifactstore.uploads").description("Uploads by outcome")
+        .tag("outcome", outcome).register(registry).increment();
+    bytesIngested.increment(bytes);
+    if (wasDeduplicated) {
+      deduplicated.increment();
+    }
+  }
+
+  public void download(long bytes) {
+    downloads.increment();
+    bytesServed.increment(bytes);
+  }
+}

@@ -1,0 +1,420 @@
+package io.artifactstore.registry;
+
+import io.artifactstore.config.AppConfig;
+import io.artifactstore.db.Database;
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.artifactstore.events.CanonicalJson;
+import io.artifactstore.events.EventDraft;
+import io.artifactstore.events.EventLog;
+import io.artifactstore.events.EventType;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The package registry: every state change is an event recorded with its view update in one
+ * transaction; reads come from the views. Inputs are validated here, the authority, whatever
+ * the caller checked before.
+ */
+public final class RegistryService {
+
+  public static final String STATUS_CREATED = "created";
+  public static final String STATUS_UPLOADING = "uploading";
+  public static final String STATUS_FINALIZED = "finalized";
+  public static final String STATUS_FAILED = "failed";
+  public static final String STATUS_DELETED = "deleted";
+  public static final String MANIFEST_SCHEMA = "artifact-store.manifest/v1";
+
+  private static final int MAX_PRODUCER = 256;
+  private static final int MAX_SUBJECT = 512;
+  private static final int MAX_MEDIA_TYPE = 255;
+
+  private final EventLog log;
+  private final Database db;
+  private final AppConfig config;
+
+  public RegistryService(EventLog log, AppConfig config) {
+    this.log = log;
+    this.db = log.database();
+    this.config = config;
+  }
+
+  /**
+   * Records a definition event for every configured retention class that the view lacks or has
+   * with another duration. Existing packages keep the expiry they were given.
+   */
+  public Future<Void> defineRetentionClasses() {
+    return db.transaction(conn -> db.query(conn, "SELECT name, duration_seconds FROM retention_classes")
+        .compose(rows -> {
+          Map<String, Optional<Duration>> wanted = config.retention().classes();
+          Future<?> chain = Future.succeededFuture();
+          for (Map.Entry<String, Optional<Duration>> c : new java.util.TreeMap<>(wanted).entrySet()) {
+            Long seconds = c.getValue().map(Duration::getSeconds).orElse(null);
+            boolean same = false;
+            for (Row r : rows) {
+              if (r.getString("name").equals(c.getKey())) {
+                same = java.util.Objects.equals(Database.longOrNull(r, "duration_seconds"), seconds);
+              }
+            }
+            if (!same) {
+              JsonObject payload = new JsonObject().put("name", c.getKey())
+                  .put("duration_seconds", seconds);
+              chain = chain.compose(v -> log.record(conn,
+                  new EventDraft(EventType.RETENTION_CLASS_DEFINED, c.getKey(), "system", payload)));
+            }
+          }
+          return chain.mapEmpty();
+        }));
+  }
+
+  /** Creates a package in state {@code created}. */
+  public Future<JsonObject> createPackage(JsonObject req) {
+    String producer = text(req, "producer", MAX_PRODUCER, true);
+    String subject = text(req, "subject", MAX_SUBJECT, true);
+    String retentionClass = text(req, "retention_class", 64, false);
+    if (retentionClass == null) {
+      retentionClass = config.retention().defaultClass();
+    }
+    Object metadataValue = req.getValue("metadata");
+    if (metadataValue != null && !(metadataValue instanceof JsonObject)) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "metadata must be a JSON object");
+    }
+    JsonObject metadata = metadataValue == null ? new JsonObject() : (JsonObject) metadataValue;
+    int metadataBytes = CanonicalJson.encodeBytes(metadata).length;
+    if (metadataBytes > config.limits().maxMetadataBytes()) {
+      throw new ApiException(ErrorCode.METADATA_TOO_LARGE, "metadata is " + metadataBytes
+          + " bytes; the limit is " + config.limits().maxMetadataBytes());
+    }
+    String actor = actor(req);
+    String className = retentionClass;
+    String id = PackageIds.next(log.clock());
+    return db.transaction(conn -> retentionSeconds(conn, className)
+        .compose(seconds -> {
+          long now = log.clock().millis();
+          JsonObject payload = new JsonObject()
+              .put("id", id)
+              .put("producer", producer)
+              .put("subject", subject)
+              .put("retention_class", className)
+              .put("metadata", metadata)
+              .put("created_at", now)
+              .put("expires_at", seconds.map(s -> now + s * 1000).orElse(null));
+          return log.record(conn, new EventDraft(EventType.PACKAGE_CREATED, id, actor, payload));
+        })
+        .compose(e -> loadPackage(conn, id)))
+        .map(PackageViews::packageJson);
+  }
+
+  /** A package with its files. */
+  public Future<JsonObject> getPackage(String id) {
+    return db.pool().withConnection(conn -> loadPackage(conn, id)
+        .compose(row -> db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
+                + " FROM files WHERE package_id = ? ORDER BY path", id)
+            .map(files -> PackageViews.packageJson(row).put("files", PackageViews.files(files)))));
+  }
+
+  /** Newest first, filtered, with keyset pagination on the (time-ordered) id. */
+  public Future<JsonObject> listPackages(JsonObject q) {
+    int limit = q.getInteger("limit", 50);
+    if (limit < 1 || limit > 1000) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER, "limit must be between 1 and 1000");
+    }
+    StringBuilder sql = new StringBuilder("SELECT " + PackageViews.PACKAGE_COLUMNS
+        + " FROM packages WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    for (String field : new String[] {"producer", "subject", "status"}) {
+      String v = q.getString(field);
+      if (v != null) {
+        sql.append(" AND ").append(field).append(" = ?");
+        args.add(v);
+      }
+    }
+    String cursor = q.getString("cursor");
+    if (cursor != null) {
+      String after = Cursors.decode(cursor);
+      sql.append(" AND id < ?");
+      args.add(after);
+    }
+    sql.append(" ORDER BY id DESC LIMIT ?");
+    args.add((long) limit + 1);
+    return db.query(sql.toString(), args.toArray()).map(rows -> {
+      JsonArray items = new JsonArray();
+      String last = null;
+      int n = 0;
+      boolean more = false;
+      for (Row row : rows) {
+        if (n++ == limit) {
+          more = true;
+          break;
+        }
+        items.add(PackageViews.packageJson(row));
+        last = row.getString("id");
+      }
+      return new JsonObject().put("items", items)
+          .put("next_cursor", more ? Cursors.encode(last) : null);
+    });
+  }
+
+  /** Checks, before any byte is read, that {@code path} may be written into the package. */
+  public Future<JsonObject> prepareFile(JsonObject req) {
+    String pkg = req.getString("package");
+    String path = LogicalPath.validate(req.getString("path"), config.limits());
+    boolean replace = req.getBoolean("replace", false);
+    return db.pool().withConnection(conn -> checkWritable(conn, pkg, path, replace))
+        .map(v -> new JsonObject().put("package", pkg).put("path", path));
+  }
+
+  /**
+   * Records a file whose bytes the data plane committed: the blob and its location (when new),
+   * then the file, in one transaction that re-checks everything {@link #prepareFile} checked.
+   */
+  public Future<JsonObject> commitFile(JsonObject ref) {
+    String pkg = ref.getString("package");
+    String path = LogicalPath.validate(ref.getString("path"), config.limits());
+    boolean replace = ref.getBoolean("replace", false);
+    String mediaType = mediaType(ref.getString("media_type"));
+    String actor = actor(ref);
+    String sha256 = ref.getString("sha256");
+    String blake3 = ref.getString("blake3");
+    long size = ref.getLong("size");
+    String backend = ref.getString("backend");
+    return db.transaction(conn -> checkWritable(conn, pkg, path, replace)
+        .compose(v -> db.query(conn,
+            "SELECT b.sha256, l.location FROM blobs b LEFT JOIN blob_locations l "
+                + "ON l.sha256 = b.sha256 AND l.backend = ? WHERE b.sha256 = ?", backend, sha256))
+        .compose(rows -> {
+          boolean located = rows.size() > 0 && rows.iterator().next().getString("location") != null;
+          if (located) {
+            return Future.succeededFuture();
+          }
+          JsonObject blob = new JsonObject().put("sha256", sha256).put("blake3", blake3)
+              .put("size", size).put("backend", backend).put("location", ref.getString("location"));
+          return log.record(conn, new EventDraft(EventType.BLOB_STORED, sha256, actor, blob));
+        })
+        .compose(v -> {
+          JsonObject file = new JsonObject().put("package_id", pkg).put("path", path)
+              .put("size", size).put("sha256", sha256).put("blake3", blake3)
+              .put("media_type", mediaType);
+          return log.record(conn, new EventDraft(EventType.FILE_ADDED, pkg, actor, file));
+        })
+        .compose(e -> db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
+            + " FROM files WHERE package_id = ? AND path = ?", pkg, path)))
+        .map(rows -> PackageViews.fileJson(rows.iterator().next()));
+  }
+
+  /** A file's reference: digests, media type and where its bytes are. */
+  public Future<JsonObject> getFile(String pkg, String path) {
+    return db.pool().withConnection(conn -> loadPackage(conn, pkg)
+        .compose(p -> {
+          String status = p.getString("status");
+          if (STATUS_DELETED.equals(status)) {
+            return Future.failedFuture(new ApiException(ErrorCode.FILE_NOT_FOUND,
+                "package " + pkg + " was deleted"));
+          }
+          return db.query(conn, "SELECT f.path, f.size, f.sha256, f.blake3, f.media_type, "
+              + "f.added_at FROM files f WHERE f.package_id = ? AND f.path = ?", pkg, path);
+        })
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new ApiException(ErrorCode.FILE_NOT_FOUND,
+                "package " + pkg + " has no file " + path));
+          }
+          JsonObject file = PackageViews.fileJson(rows.iterator().next()).put("package", pkg);
+          return withLocations(conn, file);
+        }));
+  }
+
+  /** A blob's reference by either digest, with its locations. */
+  public Future<JsonObject> locateBlob(String algorithm, String hex) {
+    String column = switch (algorithm) {
+      case "sha256" -> "sha256";
+      case "blake3" -> "blake3";
+      default -> throw new ApiException(ErrorCode.INVALID_PARAMETER,
+          "digest algorithm must be sha256 or blake3");
+    };
+    return db.pool().withConnection(conn -> db.query(conn,
+            "SELECT sha256, blake3, size FROM blobs WHERE " + column + " = ?", hex)
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new ApiException(ErrorCode.BLOB_NOT_FOUND,
+                "no blob with " + algorithm + " " + hex));
+          }
+          Row r = rows.iterator().next();
+          JsonObject blob = new JsonObject().put("sha256", r.getString("sha256"))
+              .put("blake3", r.getString("blake3")).put("size", r.getLong("size"))
+              .put("media_type", "application/octet-stream");
+          return withLocations(conn, blob);
+        }));
+  }
+
+  private Future<JsonObject> withLocations(SqlConnection conn, JsonObject ref) {
+    return db.query(conn, "SELECT backend, location FROM blob_locations WHERE sha256 = ? "
+            + "ORDER BY stored_seq", ref.getString("sha256"))
+        .map(rows -> {
+          JsonArray locations = new JsonArray();
+          rows.forEach(r -> locations.add(new JsonObject().put("backend", r.getString("backend"))
+              .put("location", r.getString("location"))));
+          return ref.put("locations", locations);
+        });
+  }
+
+  /**
+   * Freezes the package and records its manifest. Finalizing a finalized package returns it
+   * unchanged (idempotent).
+   */
+  public Future<JsonObject> finalizePackage(String id, JsonObject req) {
+    String actor = actor(req);
+    return db.transaction(conn -> loadPackage(conn, id)
+        .compose(p -> {
+          String status = p.getString("status");
+          if (STATUS_FINALIZED.equals(status)) {
+            return Future.succeededFuture();
+          }
+          if (!STATUS_CREATED.equals(status) && !STATUS_UPLOADING.equals(status)) {
+            return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_WRITABLE,
+                "package " + id + " is " + status + " and cannot be finalized"));
+          }
+          return Future.all(
+                  retentionSeconds(conn, p.getString("retention_class")),
+                  db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
+                      + " FROM files WHERE package_id = ?", id))
+              .compose(all -> {
+                Optional<Long> seconds = all.resultAt(0);
+                RowSet<Row> files = all.resultAt(1);
+                long now = log.clock().millis();
+                String manifest = Manifests.build(PackageViews.packageJson(p), files, now);
+                JsonObject payload = new JsonObject().put("id", id)
+                    .put("finalized_at", now)
+                    .put("expires_at", seconds.map(s -> now + s * 1000).orElse(null))
+                    .put("manifest", manifest)
+                    .put("manifest_digest", "sha256:" + sha256Hex(manifest));
+                return log.record(conn,
+                    new EventDraft(EventType.PACKAGE_FINALIZED, id, actor, payload));
+              });
+        })
+        .compose(v -> loadPackage(conn, id)))
+        .map(PackageViews::packageJson);
+  }
+
+  /** The manifest of a finalized package: {@code {manifest, manifest_digest}}. */
+  public Future<JsonObject> manifest(String id) {
+    return db.pool().withConnection(conn -> loadPackage(conn, id)
+        .compose(p -> {
+          if (p.getString("manifest") == null) {
+            return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FINALIZED,
+                "package " + id + " is " + p.getString("status") + "; it has a manifest once "
+                    + "finalized"));
+          }
+          return Future.succeededFuture(new JsonObject()
+              .put("manifest", p.getString("manifest"))
+              .put("manifest_digest", p.getString("manifest_digest")));
+        }));
+  }
+
+  /** Whether the database answers. */
+  public Future<JsonObject> health() {
+    return db.query("SELECT COUNT(*) AS n FROM events")
+        .map(rows -> new JsonObject().put("dialect", db.dialect().name().toLowerCase())
+            .put("events", rows.iterator().next().getLong("n")));
+  }
+
+  private Future<Row> loadPackage(SqlConnection conn, String id) {
+    if (!PackageIds.isWellFormed(id)) {
+      return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FOUND,
+          "no package " + id));
+    }
+    return db.query(conn, "SELECT " + PackageViews.PACKAGE_COLUMNS + ", manifest FROM packages "
+            + "WHERE id = ?", id)
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FOUND, "no package " + id))
+            : Future.succeededFuture(rows.iterator().next()));
+  }
+
+  private Future<Void> checkWritable(SqlConnection conn, String pkg, String path, boolean replace) {
+    return loadPackage(conn, pkg).compose(p -> {
+      String status = p.getString("status");
+      if (STATUS_FINALIZED.equals(status)) {
+        return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_FINALIZED,
+            "package " + pkg + " is finalized; its files cannot change"));
+      }
+      if (!STATUS_CREATED.equals(status) && !STATUS_UPLOADING.equals(status)) {
+        return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_WRITABLE,
+            "package " + pkg + " is " + status));
+      }
+      return db.query(conn, "SELECT 1 FROM files WHERE package_id = ? AND path = ?", pkg, path)
+          .compose(rows -> rows.size() > 0 && !replace
+              ? Future.failedFuture(new ApiException(ErrorCode.FILE_EXISTS, "package " + pkg
+                  + " already has " + path + "; send ?replace=true to replace it"))
+              : Future.succeededFuture());
+    });
+  }
+
+  private Future<Optional<Long>> retentionSeconds(SqlConnection conn, String name) {
+    return db.query(conn, "SELECT duration_seconds FROM retention_classes WHERE name = ?", name)
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(new ApiException(ErrorCode.UNKNOWN_RETENTION_CLASS,
+                "no retention class '" + name + "'; known: "
+                    + String.join(", ", new java.util.TreeSet<>(config.retention().classes().keySet()))))
+            : Future.succeededFuture(
+                Optional.ofNullable(Database.longOrNull(rows.iterator().next(), "duration_seconds"))));
+  }
+
+  private static String text(JsonObject req, String field, int max, boolean required) {
+    Object v = req.getValue(field);
+    if (v == null) {
+      if (required) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, field + " is required");
+      }
+      return null;
+    }
+    if (!(v instanceof String s) || s.isBlank()) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, field + " must be a non-empty string");
+    }
+    if (s.length() > max) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, field + " is longer than " + max
+          + " characters");
+    }
+    if (s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, field + " contains a control character");
+    }
+    return s;
+  }
+
+  private static String mediaType(String given) {
+    if (given == null || given.isBlank()) {
+      return "application/octet-stream";
+    }
+    String t = given.trim();
+    if (t.length() > MAX_MEDIA_TYPE || t.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "Content-Type is not a valid media type");
+    }
+    return t;
+  }
+
+  private static String actor(JsonObject req) {
+    String actor = req.getString("actor");
+    return actor == null || actor.isBlank() ? "anonymous" : actor;
+  }
+
+  static String sha256Hex(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

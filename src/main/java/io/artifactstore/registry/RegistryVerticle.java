@@ -1,0 +1,53 @@
+package io.artifactstore.registry;
+
+import io.artifactstore.bus.Addresses;
+import io.artifactstore.bus.Bus;
+import io.artifactstore.config.AppConfig;
+import io.artifactstore.db.Database;
+import io.artifactstore.events.EventLog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+
+/**
+ * The control plane's registry: owns the metadata database and the event log, and answers the
+ * {@code registry.*} addresses. It never sees file bytes, only references to them.
+ */
+public final class RegistryVerticle extends VerticleBase {
+
+  private final AppConfig config;
+  private final Clock clock;
+  private Database db;
+
+  public RegistryVerticle(AppConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    db = Database.open(vertx, config.database());
+    RegistryService registry = new RegistryService(new EventLog(db, clock), config);
+    return registry.defineRetentionClasses().compose(v -> Future.all(java.util.List.of(
+        Bus.serve(vertx, Addresses.PACKAGE_CREATE, registry::createPackage).completion(),
+        Bus.serve(vertx, Addresses.PACKAGE_GET, m -> registry.getPackage(m.getString("id")))
+            .completion(),
+        Bus.serve(vertx, Addresses.PACKAGE_LIST, registry::listPackages).completion(),
+        Bus.serve(vertx, Addresses.PACKAGE_FINALIZE,
+            m -> registry.finalizePackage(m.getString("id"), m)).completion(),
+        Bus.serve(vertx, Addresses.PACKAGE_MANIFEST, m -> registry.manifest(m.getString("id")))
+            .completion(),
+        Bus.serve(vertx, Addresses.FILE_PREPARE, registry::prepareFile).completion(),
+        Bus.serve(vertx, Addresses.FILE_COMMIT, registry::commitFile).completion(),
+        Bus.serve(vertx, Addresses.FILE_GET,
+            m -> registry.getFile(m.getString("package"), m.getString("path"))).completion(),
+        Bus.serve(vertx, Addresses.BLOB_LOCATE,
+            m -> registry.locateBlob(m.getString("algorithm"), m.getString("hex"))).completion(),
+        Bus.serve(vertx, Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return db == null ? Future.succeededFuture() : db.close();
+  }
+}

@@ -1,0 +1,79 @@
+package io.artifactstore.support;
+
+import io.artifactstore.Application;
+import io.artifactstore.config.AppConfig;
+import io.artifactstore.config.ConfigLoader;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A whole server for a test: real verticles on a real database and a real storage backend,
+ * listening on a free port on 127.0.0.1.
+ */
+public final class TestServer implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final Application app;
+  private final AppConfig config;
+  private final PrometheusMeterRegistry registry;
+
+  private TestServer(Vertx vertx, Application app, AppConfig config,
+      PrometheusMeterRegistry registry) {
+    this.vertx = vertx;
+    this.app = app;
+    this.config = config;
+    this.registry = registry;
+  }
+
+  /**
+   * Starts a server on {@code db} with a local backend under {@code dir}; {@code tweak} may change
+   * the configuration JSON before it is typed.
+   */
+  public static TestServer start(TestDatabases.Kind db, Path dir, Consumer<JsonObject> tweak) {
+    JsonObject json = ConfigLoader.merged(null, Map.of());
+    json.getJsonObject("http").put("port", 0).put("instances", 1);
+    json.getJsonObject("database").put("url", TestDatabases.newDatabase(db, dir));
+    json.getJsonObject("storage").getJsonObject("backends").getJsonObject("local")
+        .put("root", dir.resolve("blobs").toString());
+    tweak.accept(json);
+    AppConfig config = ConfigLoader.parse(json);
+    PrometheusMeterRegistry registry = Application.newRegistry();
+    Vertx vertx = Application.newVertx(registry);
+    Application app = Application.start(vertx, config, Clock.systemUTC(), registry).await();
+    return new TestServer(vertx, app, config, registry);
+  }
+
+  public static TestServer start(TestDatabases.Kind db, Path dir) {
+    return start(db, dir, json -> { });
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + app.port();
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Application app() {
+    return app;
+  }
+
+  @Override
+  public void close() {
+    app.stop().eventually(vertx::close).await();
+  }
+}
