@@ -3,7 +3,9 @@ package io.artifactstore.http;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.storage.StorageException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
@@ -19,6 +21,8 @@ import java.util.logging.Logger;
 final class ErrorHandling {
 
   private static final Logger LOG = Logger.getLogger(ErrorHandling.class.getName());
+  /** Bytes of an unwanted request body read and dropped before answering an error. */
+  private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 
   private ErrorHandling() {}
 
@@ -40,15 +44,40 @@ final class ErrorHandling {
     }
     resp.setStatusCode(error.code().status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    boolean unreadBody = !ctx.request().isEnded();
-    if (unreadBody && ctx.request().version() != HttpVersion.HTTP_2) {
-      // The client may still be sending a large body we will not read: answer, then close,
-      // instead of reading and discarding it.
-      resp.putHeader(HttpHeaders.CONNECTION, "close");
-      resp.end(error.toJson().toBuffer()).onComplete(v -> ctx.request().connection().close());
+    HttpServerRequest req = ctx.request();
+    Buffer body = error.toJson().toBuffer();
+    if (req.isEnded() || req.version() == HttpVersion.HTTP_2) {
+      resp.end(body);
       return;
     }
-    resp.end(error.toJson().toBuffer());
+    // The client is still sending a body we will not keep. A small remainder is read and
+    // dropped so the connection stays usable and the client reads our answer; a large one is
+    // not worth receiving: answer, then close.
+    String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long remaining = declared == null ? Long.MAX_VALUE : parseOrMax(declared);
+    if (remaining <= DRAIN_LIMIT) {
+      long[] dropped = {0};
+      req.handler(chunk -> {
+        dropped[0] += chunk.length();
+        if (dropped[0] > DRAIN_LIMIT) {
+          req.connection().close();
+        }
+      });
+      req.exceptionHandler(e -> { });
+      req.endHandler(v -> resp.end(body));
+      req.resume();
+      return;
+    }
+    resp.putHeader(HttpHeaders.CONNECTION, "close");
+    resp.end(body).onComplete(v -> req.connection().close());
+  }
+
+  private static long parseOrMax(String v) {
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private static ApiException classify(RoutingContext ctx) {
