@@ -1,0 +1,112 @@
+package io.artifactstore.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @DisplayName("the built-in defaults give the embedded setup on 127.0.0.1:8000")
+  void defaults() {
+    AppConfig c = ConfigLoader.load(null, Map.of());
+    assertEquals("127.0.0.1", c.http().host());
+    assertEquals(8000, c.http().port());
+    assertEquals("sqlite:var/artifact-store.db", c.database().url());
+    assertFalse(c.database().isPostgres());
+    assertEquals("local", c.storage().defaultBackend());
+    assertEquals("var/blobs", c.storage().backends().getJsonObject("local").getString("root"));
+    assertEquals(Optional.empty(), c.retention().classes().get("permanent-record"));
+    assertEquals(Optional.of(Duration.ofDays(7)), c.retention().classes().get("transient"));
+    assertEquals(5, c.retention().classes().size());
+  }
+
+  @Test
+  @DisplayName("a file overrides defaults and the environment overrides the file")
+  void layering() throws IOException {
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"http\":{\"port\":9001,\"host\":\"0.0.0.0\"},"
+        + "\"database\":{\"url\":\"postgresql://u:p@db:5432/a\"}}");
+    AppConfig c = ConfigLoader.load(file, Map.of("ARTIFACTSTORE_HTTP_PORT", "9002",
+        "ARTIFACTSTORE_STORAGE_BACKENDS_LOCAL_ROOT", "/srv/blobs",
+        "ARTIFACTSTORE_RETENTION_CLASSES_RAW_EVIDENCE", "P30D"));
+    assertEquals(9002, c.http().port());
+    assertEquals("0.0.0.0", c.http().host());
+    assertTrue(c.database().isPostgres());
+    assertEquals("/srv/blobs", c.storage().backends().getJsonObject("local").getString("root"));
+    assertEquals(Optional.of(Duration.ofDays(30)), c.retention().classes().get("raw-evidence"));
+  }
+
+  @Test
+  @DisplayName("ARTIFACTSTORE_CONFIG names the file when no --config is given")
+  void configFileFromEnvironment() throws IOException {
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"http\":{\"port\":9100}}");
+    AppConfig c = ConfigLoader.load(null, Map.of("ARTIFACTSTORE_CONFIG", file.toString()));
+    assertEquals(9100, c.http().port());
+  }
+
+  @Test
+  @DisplayName("a bad value stops loading with a message naming the key")
+  void badValuesNameTheKey() throws IOException {
+    assertKey("http.port", () -> ConfigLoader.load(null, Map.of("ARTIFACTSTORE_HTTP_PORT", "eighty")));
+    assertKey("http.port", () -> ConfigLoader.load(null, Map.of("ARTIFACTSTORE_HTTP_PORT", "70000")));
+    assertKey("database.url",
+        () -> ConfigLoader.load(null, Map.of("ARTIFACTSTORE_DATABASE_URL", "mysql://x")));
+    assertKey("storage.default_backend",
+        () -> ConfigLoader.load(null, Map.of("ARTIFACTSTORE_STORAGE_DEFAULT_BACKEND", "s4")));
+    assertKey("retention.classes.transient",
+        () -> ConfigLoader.load(null, Map.of("ARTIFACTSTORE_RETENTION_CLASSES_TRANSIENT", "7 days")));
+    assertKey("retention.default_class",
+        () -> ConfigLoader.load(null, Map.of("ARTIFACTSTORE_RETENTION_DEFAULT_CLASS", "nope")));
+    Path typo = dir.resolve("typo.json");
+    Files.writeString(typo, "{\"http\":{\"prot\":1}}");
+    assertKey("http.prot", () -> ConfigLoader.load(typo, Map.of()));
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"http\":");
+    assertKey(ConfigKeys.ENV_CONFIG_FILE, () -> ConfigLoader.load(broken, Map.of()));
+  }
+
+  private static void assertKey(String key, Runnable load) {
+    ConfigException e = assertThrows(ConfigException.class, load::run);
+    assertEquals(key, e.key());
+    assertTrue(e.getMessage().startsWith(key + ": "), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("docs/configuration.md documents every key and its environment variable")
+  void everyKeyIsDocumented() throws Exception {
+    String doc = Files.readString(Path.of("docs/configuration.md"));
+    List<String> missing = new ArrayList<>();
+    for (var field : ConfigKeys.class.getFields()) {
+      if (field.getType() == String.class && !field.getName().startsWith("ENV_")) {
+        String key = (String) field.get(null);
+        if (!doc.contains("`" + key + "`")) {
+          missing.add(key);
+        }
+        if (!key.equals(ConfigKeys.STORAGE_BACKENDS) && !key.equals(ConfigKeys.RETENTION_CLASSES)
+            && !doc.contains(ConfigKeys.envName(key))) {
+          missing.add(ConfigKeys.envName(key));
+        }
+      }
+    }
+    assertTrue(doc.contains(ConfigKeys.ENV_CONFIG_FILE));
+    assertEquals(List.of(), missing);
+  }
+}

@@ -1,0 +1,135 @@
+package io.artifactstore.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.artifactstore.db.Database;
+import io.artifactstore.support.Http;
+import io.artifactstore.support.TestDatabases;
+import io.artifactstore.support.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The event log is the source of truth: replaying it reproduces every view exactly, and a
+ * damaged log is refused.
+ */
+abstract class RebuildViewsContract {
+
+  private static final Map<String, String> VIEWS = new LinkedHashMap<>();
+
+  static {
+    VIEWS.put("retention_classes", "name");
+    VIEWS.put("packages", "id");
+    VIEWS.put("files", "package_id, path");
+    VIEWS.put("blobs", "sha256");
+    VIEWS.put("blob_locations", "sha256, backend");
+  }
+
+  @TempDir
+  Path dir;
+
+  TestServer server;
+  Database db;
+
+  abstract TestDatabases.Kind database();
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start(database(), dir);
+    db = Database.open(server.vertx(), server.config().database());
+  }
+
+  @AfterEach
+  void stop() {
+    db.close().await();
+    server.close();
+  }
+
+  /** Creates, uploads, replaces, deduplicates and finalizes through the API. */
+  void populate() {
+    Http http = new Http(server.baseUrl());
+    String a = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"a\","
+        + "\"metadata\":{\"n\":1,\"list\":[true,null,\"x\"]}}").json().getString("id");
+    String b = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"b\","
+        + "\"retention_class\":\"permanent-record\"}").json().getString("id");
+    assertEquals(201, http.put("/v1/packages/" + a + "/files/one", "1".getBytes()).status());
+    assertEquals(201, http.put("/v1/packages/" + a + "/files/dir/two", "22".getBytes(),
+        "Content-Type", "text/plain").status());
+    assertEquals(201, http.put("/v1/packages/" + a + "/files/one?replace=true", "111".getBytes())
+        .status());
+    assertEquals(201, http.put("/v1/packages/" + b + "/files/same", "22".getBytes()).status());
+    assertEquals(200, http.postJson("/v1/packages/" + a + "/finalize", "{}").status());
+  }
+
+  JsonObject snapshot() {
+    JsonObject all = new JsonObject();
+    VIEWS.forEach((table, key) -> {
+      JsonArray rows = new JsonArray();
+      for (Row r : db.query("SELECT * FROM " + table + " ORDER BY " + key).await()) {
+        rows.add(r.toJson());
+      }
+      all.put(table, rows);
+    });
+    return all;
+  }
+
+  @Test
+  @DisplayName("rebuild-views replays the log into views identical to the live ones")
+  void rebuildReproducesViews() {
+    populate();
+    JsonObject before = snapshot();
+    assertTrue(before.getJsonArray("packages").size() == 2);
+    assertEquals(3, before.getJsonArray("files").size());
+    // Damage the views so that a rebuild that did nothing would be caught.
+    db.query("UPDATE packages SET subject = 'damaged', file_count = 99").await();
+    db.query("DELETE FROM files").await();
+    assertNotEquals(before, snapshot());
+
+    long events = new ViewRebuilder(new EventLog(db, Clock.systemUTC())).rebuild().await();
+    assertTrue(events >= 10, "replayed " + events + " events");
+    assertEquals(before, snapshot());
+  }
+
+  @Test
+  @DisplayName("a rebuild refuses a log whose event was edited and leaves the views as they were")
+  void rebuildRefusesDamagedLog() {
+    populate();
+    JsonObject before = snapshot();
+    db.query("UPDATE events SET actor = 'someone-else' WHERE seq = 7").await();
+    Exception e = assertThrows(Exception.class,
+        () -> new ViewRebuilder(new EventLog(db, Clock.systemUTC())).rebuild().await());
+    assertTrue(String.valueOf(e.getMessage()).contains("event 7"), e.getMessage());
+    assertEquals(before, snapshot());
+  }
+
+  @Test
+  @DisplayName("every event carries its CBOR payload, payload digest and a chain digest")
+  void eventsAreChained() {
+    populate();
+    var events = new EventLog(db, Clock.systemUTC()).read(db.pool(), 0, 1000).await();
+    byte[] previous = EventLog.GENESIS;
+    long seq = 0;
+    for (Event e : events) {
+      assertEquals(++seq, e.seq(), "gap-free sequence");
+      assertEquals(new JsonObject(e.payloadJson().encode()), e.payloadJson());
+      assertTrue(java.util.Arrays.equals(EventLog.sha256(e.payload()), e.payloadDigest()));
+      assertTrue(java.util.Arrays.equals(EventLog.withChain(e, previous).chainDigest(),
+          e.chainDigest()));
+      previous = e.chainDigest();
+    }
+    assertEquals(EventType.PACKAGE_FINALIZED, events.get(events.size() - 1).type());
+  }
+}
