@@ -2,29 +2,38 @@ package io.artifactstore.dataplane;
 
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
-import io.artifactstore.hashing.MultiDigest;
+import io.artifactstore.hashing.PipelinedDigest;
 import io.artifactstore.storage.BlobWriter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * Feeds every buffer once through both digests and on to the backend writer, passing the
- * writer's back-pressure through to the source. Refuses bytes past the size limit.
+ * Feeds every buffer once through both digests and on to the backend writer. The queue is full
+ * when the backend's is, or when BLAKE3 lags more than {@link #MAX_HASH_LAG} bytes behind, so
+ * the client is slowed to the pace of the slower of storage and hashing and memory stays
+ * bounded. Refuses bytes past the size limit.
  */
 final class HashingWriteStream implements WriteStream<Buffer> {
 
-  private final BlobWriter writer;
-  private final MultiDigest digest = new MultiDigest();
-  private final long maxBytes;
+  /** Bytes BLAKE3 may lag behind the socket before the source is paused. */
+  static final long MAX_HASH_LAG = 8L * 1024 * 1024;
 
-  HashingWriteStream(BlobWriter writer, long maxBytes) {
+  private final BlobWriter writer;
+  private final PipelinedDigest digest;
+  private final long maxBytes;
+  private Handler<Void> drainHandler;
+
+  HashingWriteStream(BlobWriter writer, Context context, long maxBytes) {
     this.writer = writer;
+    this.digest = new PipelinedDigest(context);
     this.maxBytes = maxBytes;
+    digest.onProgress(this::checkDrained);
   }
 
-  MultiDigest digest() {
+  PipelinedDigest digest() {
     return digest;
   }
 
@@ -58,12 +67,21 @@ final class HashingWriteStream implements WriteStream<Buffer> {
 
   @Override
   public boolean writeQueueFull() {
-    return writer.writeQueueFull();
+    return writer.writeQueueFull() || digest.pendingBytes() >= MAX_HASH_LAG;
   }
 
   @Override
   public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-    writer.drainHandler(handler);
+    this.drainHandler = handler;
+    writer.drainHandler(handler == null ? null : v -> checkDrained());
     return this;
+  }
+
+  private void checkDrained() {
+    Handler<Void> h = drainHandler;
+    if (h != null && !writeQueueFull()) {
+      drainHandler = null;
+      h.handle(null);
+    }
   }
 }

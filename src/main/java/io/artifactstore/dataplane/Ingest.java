@@ -7,6 +7,7 @@ import io.artifactstore.storage.BlobKey;
 import io.artifactstore.storage.BlobWriter;
 import io.artifactstore.storage.StorageBackend;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.util.Arrays;
@@ -37,10 +38,11 @@ public final class Ingest {
   public Future<Stored> store(StorageBackend backend, ReadStream<Buffer> source,
       byte[] expectedSha256) {
     return backend.newWriter().compose(writer -> {
-      HashingWriteStream sink = new HashingWriteStream(writer, maxFileBytes);
+      HashingWriteStream sink =
+          new HashingWriteStream(writer, Vertx.currentContext(), maxFileBytes);
       return source.pipe().endOnComplete(false).endOnFailure(false).to(sink)
-          .compose(v -> {
-            Digests digests = sink.digest().finish();
+          .compose(v -> sink.digest().finish())
+          .compose(digests -> {
             if (expectedSha256 != null && !Arrays.equals(expectedSha256, digests.sha256())) {
               throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the content has sha256 "
                   + digests.sha256Hex() + " but the client sent "
