@@ -3,6 +3,7 @@ package io.artifactstore;
 import io.artifactstore.cli.MigrateCommand;
 import io.artifactstore.cli.RebuildViewsCommand;
 import io.artifactstore.cli.ServeCommand;
+import io.artifactstore.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,10 +18,25 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).execute(args);
+    int code = commandLine().execute(args);
     if (code != 0 || (args.length > 0 && !args[0].equals("serve"))) {
       System.exit(code);
     }
+  }
+
+  /**
+   * The command line with the exit codes documented in docs/operations.md: 2 for a
+   * configuration or usage error, 1 for a failure at run time.
+   */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof ConfigException) {
+        cmd.getErr().println("artifact-store: configuration error: " + e.getMessage());
+        return 2;
+      }
+      cmd.getErr().println("artifact-store: " + e.getMessage());
+      return 1;
+    });
   }
 
   @Override

@@ -1,0 +1,87 @@
+package io.artifactstore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.artifactstore.Main;
+import io.artifactstore.support.Http;
+import io.artifactstore.support.TestDatabases;
+import io.artifactstore.support.TestServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandsTest {
+
+  @TempDir
+  Path dir;
+
+  private record Run(int code, String err) {}
+
+  private Run run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, err.toString());
+  }
+
+  @Test
+  @DisplayName("a bad configuration value stops serve with exit 2 and a message naming the key")
+  void badConfigStopsServe() throws Exception {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{\"http\":{\"port\":\"eighty\"}}");
+    var err = new java.io.ByteArrayOutputStream();
+    var old = System.err;
+    System.setErr(new java.io.PrintStream(err, true));
+    try {
+      assertEquals(2, run("serve", "--config", file.toString()).code());
+    } finally {
+      System.setErr(old);
+    }
+    assertTrue(err.toString().contains("http.port"), err.toString());
+  }
+
+  @Test
+  @DisplayName("migrate creates the schema and exits 0; a bad key is exit 2 naming it")
+  void migrate() throws Exception {
+    Path db = dir.resolve("m.sqlite");
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"database\":{\"url\":\"sqlite:" + db + "\"}}");
+    assertEquals(0, run("migrate", "--config", file.toString()).code());
+    assertTrue(Files.size(db) > 0);
+    assertEquals(0, run("migrate", "--config", file.toString()).code(), "idempotent");
+
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"database\":{\"url\":\"oracle:x\"}}");
+    Run r = run("migrate", "--config", bad.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("database.url"), r.err());
+  }
+
+  @Test
+  @DisplayName("rebuild-views on a server's database replays its events and exits 0")
+  void rebuildViews() throws Exception {
+    String url;
+    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir)) {
+      Http http = new Http(server.baseUrl());
+      assertEquals(201, http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}")
+          .status());
+      url = server.config().database().url();
+    }
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"database\":{\"url\":\"" + url + "\"}}");
+    assertEquals(0, run("rebuild-views", "--config", file.toString()).code());
+  }
+
+  @Test
+  @DisplayName("no command is a usage error")
+  void noCommand() {
+    assertEquals(2, run().code());
+  }
+}
