@@ -53,6 +53,13 @@ final class ErrorHandling {
     // The client is still sending a body we will not keep. A small remainder is read and
     // dropped so the connection stays usable and the client reads our answer; a large one is
     // not worth receiving: answer, then close.
+    if (FileHandlers.expectsContinue(req) && ctx.get(FileHandlers.CONTINUE_SENT) == null) {
+      // The client waits for 100 Continue and will not send the body: answer now and close,
+      // as the unsent body cannot be told apart from the next request.
+      resp.putHeader(HttpHeaders.CONNECTION, "close");
+      resp.end(body).onComplete(v -> req.connection().close());
+      return;
+    }
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     long remaining = declared == null ? Long.MAX_VALUE : parseOrMax(declared);
     if (remaining <= DRAIN_LIMIT) {

@@ -65,7 +65,14 @@ final class FileHandlers {
     JsonObject target = new JsonObject().put("package", pkg).put("path", path)
         .put("replace", replace);
     Bus.<JsonObject>request(vertx, Addresses.FILE_PREPARE, target)
-        .compose(ok -> ingest.store(backends.defaultBackend(), req, expected))
+        .compose(ok -> {
+          // A client that asked to wait sends the body only now that it will be accepted.
+          if (expectsContinue(req)) {
+            ctx.put(CONTINUE_SENT, true);
+            ctx.response().writeContinue();
+          }
+          return ingest.store(backends.defaultBackend(), req, expected);
+        })
         .onFailure(e -> metrics.upload(
             ApiException.from(e).code().status() < 500 ? "rejected" : "failed", 0, false))
         .compose(stored -> {
@@ -94,6 +101,14 @@ final class FileHandlers {
             new JsonObject().put("package", pkg).put("path", path))
         .compose(ref -> downloads.serve(ctx, ref))
         .onFailure(ctx::fail);
+  }
+
+  /** Routing-context key set once {@code 100 Continue} has been sent. */
+  static final String CONTINUE_SENT = "artifactstore.continue-sent";
+
+  static boolean expectsContinue(HttpServerRequest req) {
+    String expect = req.getHeader(HttpHeaders.EXPECT);
+    return expect != null && expect.equalsIgnoreCase("100-continue");
   }
 
   private static long parseLength(String v) {

@@ -550,6 +550,44 @@ abstract class HttpApiContract {
   }
 
   @Test
+  @DisplayName("Expect: 100-continue gets 100 once the upload will be accepted, a final error otherwise")
+  void expectContinue() throws Exception {
+    String id = createPackage();
+    byte[] body = random(5000, 12);
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(("PUT /v1/packages/" + id + "/files/continued HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Length: " + body.length + "\r\nExpect: 100-continue\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      java.io.InputStream in = s.getInputStream();
+      byte[] interim = new byte[25];
+      int n = in.readNBytes(interim, 0, interim.length);
+      assertTrue(new String(interim, 0, n, StandardCharsets.ISO_8859_1)
+          .startsWith("HTTP/1.1 100 Continue"), new String(interim, 0, n));
+      out.write(body);
+      out.flush();
+      byte[] rest = new byte[12];
+      in.readNBytes(rest, 0, rest.length);
+      assertTrue(new String(rest, StandardCharsets.ISO_8859_1).contains("201"),
+          new String(rest, StandardCharsets.ISO_8859_1));
+    }
+    assertArrayEquals(body, http.get("/v1/packages/" + id + "/files/continued").body());
+
+    assertEquals(200, http.postJson("/v1/packages/" + id + "/finalize", "").status());
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("PUT /v1/packages/" + id + "/files/refused HTTP/1.1\r\n"
+          + "Host: x\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 409"), answer);
+      assertTrue(answer.contains("package_finalized"), answer);
+    }
+  }
+
+  @Test
   @DisplayName("methods a route does not take are 405 with a code")
   void methodNotAllowed() {
     Http.Response r = http.send("DELETE", "/v1/packages",
