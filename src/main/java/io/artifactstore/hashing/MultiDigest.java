@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import org.bouncycastle.crypto.digests.Blake3Digest;
 
 /**
  * SHA-256 and BLAKE3 of one byte sequence, computed in a single pass over the bytes.
@@ -19,7 +18,7 @@ public final class MultiDigest {
   private static final int SCRATCH = 64 * 1024;
 
   private final MessageDigest sha256;
-  private final Blake3Digest blake3 = new Blake3Digest(256);
+  private final Blake3 blake3 = new Blake3();
   private final byte[] scratch = new byte[SCRATCH];
   private long size;
 

@@ -11,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bouncycastle.crypto.digests.Blake3Digest;
 
 /**
  * SHA-256 and BLAKE3 of a stream, each byte read once by each digest, with the two digests on
@@ -31,7 +30,7 @@ public final class PipelinedDigest {
   private final Context context;
   private final HashLane lane = new HashLane(POOL);
   private final MessageDigest sha256;
-  private final Blake3Digest blake3 = new Blake3Digest(256);
+  private final Blake3 blake3 = new Blake3();
   private final byte[] scratch = new byte[64 * 1024];
   private long size;
   private long pending;
