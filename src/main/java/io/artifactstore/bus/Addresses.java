@@ -19,6 +19,8 @@ public final class Addresses {
   public static final String FILE_GET = "registry.file.get";
   public static final String BLOB_LOCATE = "registry.blob.locate";
   public static final String REGISTRY_HEALTH = "registry.health";
+  /** Published (to every HTTP verticle) when a package changes state: {@code {id}}. */
+  public static final String PACKAGE_CHANGED = "registry.package.changed";
 
   public static final String DATAPLANE_HEALTH = "dataplane.health";
   public static final String DATAPLANE_VERIFY = "dataplane.verify";

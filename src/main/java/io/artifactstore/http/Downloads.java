@@ -83,6 +83,10 @@ final class Downloads {
     if (length == 0) {
       return resp.end();
     }
+    if (resp.closed()) {
+      // The client left while the reference was being looked up.
+      return Future.succeededFuture();
+    }
     return sender.send(at, resp, offset, length);
   }
 

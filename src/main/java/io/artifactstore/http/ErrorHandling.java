@@ -4,12 +4,14 @@ import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.storage.StorageException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.channels.ClosedChannelException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,8 +36,16 @@ final class ErrorHandling {
   }
 
   static void render(RoutingContext ctx) {
-    ApiException error = classify(ctx);
     HttpServerResponse resp = ctx.response();
+    if (resp.closed() || clientWentAway(ctx.failure())) {
+      // The client left (a download cut short, an upload abandoned): nobody to answer and
+      // nothing wrong with the server.
+      if (!resp.closed()) {
+        ctx.request().connection().close();
+      }
+      return;
+    }
+    ApiException error = classify(ctx);
     if (resp.headWritten()) {
       // Part of a body is already out: all that is left is to cut the connection so the
       // client sees a truncated response rather than a complete-looking one.
@@ -77,6 +87,19 @@ final class ErrorHandling {
     }
     resp.putHeader(HttpHeaders.CONNECTION, "close");
     resp.end(body).onComplete(v -> req.connection().close());
+  }
+
+  static boolean clientWentAway(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof HttpClosedException || t instanceof ClosedChannelException) {
+        return true;
+      }
+      if (t instanceof java.io.IOException && t.getMessage() != null
+          && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long parseOrMax(String v) {

@@ -9,6 +9,7 @@ import io.artifactstore.error.ErrorCode;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.storage.StorageBackends;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -30,6 +31,7 @@ final class FileHandlers {
   private final Ingest ingest;
   private final Downloads downloads;
   private final Metrics metrics;
+  private final FileRefCache cache = new FileRefCache();
 
   FileHandlers(Vertx vertx, AppConfig config, StorageBackends backends, Downloads downloads,
       Metrics metrics) {
@@ -97,10 +99,17 @@ final class FileHandlers {
   void download(RoutingContext ctx) {
     String pkg = ctx.pathParam("id");
     String path = logicalPath(ctx);
-    Bus.<JsonObject>request(vertx, Addresses.FILE_GET,
-            new JsonObject().put("package", pkg).put("path", path))
-        .compose(ref -> downloads.serve(ctx, ref))
-        .onFailure(ctx::fail);
+    JsonObject cached = cache.get(pkg, path);
+    Future<JsonObject> ref = cached != null ? Future.succeededFuture(cached)
+        : Bus.<JsonObject>request(vertx, Addresses.FILE_GET,
+                new JsonObject().put("package", pkg).put("path", path))
+            .onSuccess(cache::offer);
+    ref.compose(r -> downloads.serve(ctx, r)).onFailure(ctx::fail);
+  }
+
+  /** Drops cached references of a package that changed. */
+  void packageChanged(String pkg) {
+    cache.invalidate(pkg);
   }
 
   /** Routing-context key set once {@code 100 Continue} has been sent. */

@@ -1,5 +1,6 @@
 package io.artifactstore.http;
 
+import io.artifactstore.bus.Addresses;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.metrics.Metrics;
@@ -8,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -81,6 +83,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/v1/blobs/:algorithm/:hex").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(blobs::download);
 
+    vertx.eventBus().<JsonObject>consumer(Addresses.PACKAGE_CHANGED,
+        m -> files.packageChanged(m.body().getString("id")));
     router.get("/health").handler(OpsHandlers.health(vertx));
     if (metrics.registry() instanceof PrometheusMeterRegistry prometheus) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));

@@ -215,26 +215,40 @@ public final class RegistryService {
         .map(rows -> PackageViews.fileJson(rows.iterator().next()));
   }
 
-  /** A file's reference: digests, media type and where its bytes are. */
+  /**
+   * A file's reference: digests, media type, where its bytes are, and the package's status
+   * (callers may cache references of finalized packages). One query.
+   */
   public Future<JsonObject> getFile(String pkg, String path) {
-    return db.pool().withConnection(conn -> loadPackage(conn, pkg)
-        .compose(p -> {
-          String status = p.getString("status");
-          if (STATUS_DELETED.equals(status)) {
-            return Future.failedFuture(new ApiException(ErrorCode.FILE_NOT_FOUND,
-                "package " + pkg + " was deleted"));
-          }
-          return db.query(conn, "SELECT f.path, f.size, f.sha256, f.blake3, f.media_type, "
-              + "f.added_at FROM files f WHERE f.package_id = ? AND f.path = ?", pkg, path);
-        })
+    if (!PackageIds.isWellFormed(pkg)) {
+      return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FOUND, "no package " + pkg));
+    }
+    return db.query("SELECT p.status, f.path, f.size, f.sha256, f.blake3, f.media_type, "
+            + "f.added_at, l.backend, l.location FROM packages p "
+            + "LEFT JOIN files f ON f.package_id = p.id AND f.path = ? "
+            + "LEFT JOIN blob_locations l ON l.sha256 = f.sha256 "
+            + "WHERE p.id = ? ORDER BY l.stored_seq", path, pkg)
         .compose(rows -> {
           if (rows.size() == 0) {
+            return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FOUND,
+                "no package " + pkg));
+          }
+          Row first = rows.iterator().next();
+          String status = first.getString("status");
+          if (first.getString("path") == null || STATUS_DELETED.equals(status)) {
             return Future.failedFuture(new ApiException(ErrorCode.FILE_NOT_FOUND,
                 "package " + pkg + " has no file " + path));
           }
-          JsonObject file = PackageViews.fileJson(rows.iterator().next()).put("package", pkg);
-          return withLocations(conn, file);
-        }));
+          JsonArray locations = new JsonArray();
+          for (Row r : rows) {
+            if (r.getString("backend") != null) {
+              locations.add(new JsonObject().put("backend", r.getString("backend"))
+                  .put("location", r.getString("location")));
+            }
+          }
+          return Future.succeededFuture(PackageViews.fileJson(first).put("package", pkg)
+              .put("package_status", status).put("locations", locations));
+        });
   }
 
   /** A blob's reference by either digest, with its locations. */

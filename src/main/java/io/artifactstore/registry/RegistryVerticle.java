@@ -7,6 +7,7 @@ import io.artifactstore.db.Database;
 import io.artifactstore.events.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 
 /**
@@ -34,7 +35,8 @@ public final class RegistryVerticle extends VerticleBase {
             .completion(),
         Bus.serve(vertx, Addresses.PACKAGE_LIST, registry::listPackages).completion(),
         Bus.serve(vertx, Addresses.PACKAGE_FINALIZE,
-            m -> registry.finalizePackage(m.getString("id"), m)).completion(),
+            m -> registry.finalizePackage(m.getString("id"), m).onSuccess(this::changed))
+            .completion(),
         Bus.serve(vertx, Addresses.PACKAGE_MANIFEST, m -> registry.manifest(m.getString("id")))
             .completion(),
         Bus.serve(vertx, Addresses.FILE_PREPARE, registry::prepareFile).completion(),
@@ -44,6 +46,11 @@ public final class RegistryVerticle extends VerticleBase {
         Bus.serve(vertx, Addresses.BLOB_LOCATE,
             m -> registry.locateBlob(m.getString("algorithm"), m.getString("hex"))).completion(),
         Bus.serve(vertx, Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
+  }
+
+  /** Tells the HTTP verticles to drop what they cached of the package. */
+  private void changed(JsonObject pkg) {
+    vertx.eventBus().publish(Addresses.PACKAGE_CHANGED, new JsonObject().put("id", pkg.getString("id")));
   }
 
   @Override
