@@ -1,20 +1,20 @@
-package io.artifactstore.hashing;
+package io.artifactstore.concurrent;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 
 /**
- * Runs the tasks given to it one at a time, in order, on a shared pool: one lane per stream, so
- * a stream's bytes are hashed in order while different streams hash in parallel.
+ * Runs the tasks given to it one at a time, in order, on a shared pool: one per stream, so a
+ * stream's bytes are hashed or written in order while different streams proceed in parallel.
  */
-final class HashLane implements Executor {
+public final class SerialExecutor implements Executor {
 
   private final Executor pool;
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private boolean running;
 
-  HashLane(Executor pool) {
+  public SerialExecutor(Executor pool) {
     this.pool = pool;
   }
 

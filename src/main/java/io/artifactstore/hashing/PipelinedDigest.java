@@ -1,5 +1,7 @@
 package io.artifactstore.hashing;
 
+import io.artifactstore.concurrent.NamedDaemonThreads;
+import io.artifactstore.concurrent.SerialExecutor;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SHA-256 and BLAKE3 of a stream, each byte read once by each digest, with the two digests on
@@ -25,10 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PipelinedDigest {
 
   private static final ExecutorService POOL = Executors.newFixedThreadPool(
-      Math.max(1, Runtime.getRuntime().availableProcessors()), new ThreadFactoryImpl());
+      Math.max(1, Runtime.getRuntime().availableProcessors()),
+      new NamedDaemonThreads("artifactstore-hash"));
 
   private final Context context;
-  private final HashLane lane = new HashLane(POOL);
+  private final SerialExecutor lane = new SerialExecutor(POOL);
   private final MessageDigest sha256;
   private final Blake3 blake3 = new Blake3();
   private final byte[] scratch = new byte[64 * 1024];
@@ -109,16 +111,5 @@ public final class PipelinedDigest {
       context.runOnContext(v -> promise.complete(new Digests(total, sha, b3)));
     });
     return promise.future();
-  }
-
-  private static final class ThreadFactoryImpl implements java.util.concurrent.ThreadFactory {
-    private final AtomicInteger n = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "artifactstore-hash-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    }
   }
 }

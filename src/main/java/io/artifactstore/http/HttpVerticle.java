@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  static final int MAX_CHUNK_BYTES = 256 * 1024;
   private static final Pattern FILE_ROUTE = Pattern.compile("/v1/packages/[^/]+/files/");
 
   private final AppConfig config;
@@ -47,6 +48,9 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setCompressionSupported(false)
+        // Body chunks of 8 KiB (the default) cost a write and a hashing hand-off each;
+        // larger chunks cut the per-chunk overhead of uploads by an order of magnitude.
+        .setMaxChunkSize(MAX_CHUNK_BYTES)
         .setIdleTimeout(300));
     return server.requestHandler(router).listen()
         .onSuccess(s -> boundPort.accept(s.actualPort()));

@@ -128,8 +128,7 @@ public final class LocalBackend implements StorageBackend {
   @Override
   public Future<BlobWriter> newWriter() {
     Path temp = uploads.resolve(UUID.randomUUID() + ".upload");
-    OpenOptions options = new OpenOptions().setRead(false).setWrite(true).setCreateNew(true);
-    return vertx.fileSystem().open(temp.toString(), options)
+    return SequentialFile.create(vertx, temp)
         .<BlobWriter>map(file -> new LocalBlobWriter(vertx, this, file, temp))
         .recover(t -> Future.failedFuture(new StorageException(StorageException.Kind.UNAVAILABLE,
             "cannot create upload file in " + uploads + ": " + t.getMessage(), t)));

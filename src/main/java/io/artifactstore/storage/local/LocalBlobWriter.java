@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ import java.nio.file.StandardCopyOption;
  * Streams one upload into a temporary file under {@code <root>/_uploads/} and moves it to its
  * content address on commit.
  *
- * <p>Back-pressure is the {@link AsyncFile}'s own: the write queue and drain handler are passed
+ * <p>Back-pressure is the {@link SequentialFile}'s own: the write queue and drain handler are passed
  * through, so a pipe from a slow disk slows the sender down instead of buffering in memory.
  * State changes happen on the caller's context; the fsync and rename work runs on a worker.
  */
@@ -27,14 +26,14 @@ final class LocalBlobWriter implements BlobWriter {
 
   private final Vertx vertx;
   private final LocalBackend backend;
-  private final AsyncFile file;
+  private final SequentialFile file;
   private final Path temp;
   private State state = State.OPEN;
   private long bytesWritten;
   private Throwable writeFailure;
   private Future<Void> cancelled;
 
-  LocalBlobWriter(Vertx vertx, LocalBackend backend, AsyncFile file, Path temp) {
+  LocalBlobWriter(Vertx vertx, LocalBackend backend, SequentialFile file, Path temp) {
     this.vertx = vertx;
     this.backend = backend;
     this.file = file;
