@@ -57,7 +57,7 @@ public final class RegistryService {
    * with another duration. Existing packages keep the expiry they were given.
    */
   public Future<Void> defineRetentionClasses() {
-    return db.transaction(conn -> db.query(conn, "SELECT name, duration_seconds FROM retention_classes")
+    return write(conn -> db.query(conn, "SELECT name, duration_seconds FROM retention_classes")
         .compose(rows -> {
           Map<String, Optional<Duration>> wanted = config.retention().classes();
           Future<?> chain = Future.succeededFuture();
@@ -101,7 +101,7 @@ public final class RegistryService {
     String actor = actor(req);
     String className = retentionClass;
     String id = PackageIds.next(log.clock());
-    return db.transaction(conn -> retentionSeconds(conn, className)
+    return write(conn -> retentionSeconds(conn, className)
         .compose(seconds -> {
           long now = log.clock().millis();
           JsonObject payload = new JsonObject()
@@ -178,8 +178,11 @@ public final class RegistryService {
   }
 
   /**
-   * Records a file whose bytes the data plane committed: the blob and its location (when new),
-   * then the file, in one transaction that re-checks everything {@link #prepareFile} checked.
+   * Records a file whose bytes the data plane committed. The blob and its location are
+   * recorded first, in their own transaction, because the bytes exist whatever happens to the
+   * file: a blob that no file ends up referencing is then known to the registry (and can be
+   * reclaimed) instead of lying unrecorded in storage. The file is then added in a second
+   * transaction that re-checks everything {@link #prepareFile} checked.
    */
   public Future<JsonObject> commitFile(JsonObject ref) {
     String pkg = ref.getString("package");
@@ -190,29 +193,37 @@ public final class RegistryService {
     String sha256 = ref.getString("sha256");
     String blake3 = ref.getString("blake3");
     long size = ref.getLong("size");
+    return recordBlob(ref, actor)
+        .compose(v -> write(conn -> checkWritable(conn, pkg, path, replace)
+            .compose(w -> {
+              JsonObject file = new JsonObject().put("package_id", pkg).put("path", path)
+                  .put("size", size).put("sha256", sha256).put("blake3", blake3)
+                  .put("media_type", mediaType);
+              return log.record(conn, new EventDraft(EventType.FILE_ADDED, pkg, actor, file));
+            })
+            .compose(e -> db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
+                + " FROM files WHERE package_id = ? AND path = ?", pkg, path))))
+        .map(rows -> PackageViews.fileJson(rows.iterator().next()));
+  }
+
+  /** Records {@code blob.stored} unless the blob is already known at that backend. */
+  private Future<Void> recordBlob(JsonObject ref, String actor) {
+    String sha256 = ref.getString("sha256");
     String backend = ref.getString("backend");
-    return db.transaction(conn -> checkWritable(conn, pkg, path, replace)
-        .compose(v -> db.query(conn,
+    return write(conn -> db.query(conn,
             "SELECT b.sha256, l.location FROM blobs b LEFT JOIN blob_locations l "
-                + "ON l.sha256 = b.sha256 AND l.backend = ? WHERE b.sha256 = ?", backend, sha256))
+                + "ON l.sha256 = b.sha256 AND l.backend = ? WHERE b.sha256 = ?", backend, sha256)
         .compose(rows -> {
           boolean located = rows.size() > 0 && rows.iterator().next().getString("location") != null;
           if (located) {
-            return Future.succeededFuture();
+            return Future.<Void>succeededFuture();
           }
-          JsonObject blob = new JsonObject().put("sha256", sha256).put("blake3", blake3)
-              .put("size", size).put("backend", backend).put("location", ref.getString("location"));
-          return log.record(conn, new EventDraft(EventType.BLOB_STORED, sha256, actor, blob));
-        })
-        .compose(v -> {
-          JsonObject file = new JsonObject().put("package_id", pkg).put("path", path)
-              .put("size", size).put("sha256", sha256).put("blake3", blake3)
-              .put("media_type", mediaType);
-          return log.record(conn, new EventDraft(EventType.FILE_ADDED, pkg, actor, file));
-        })
-        .compose(e -> db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
-            + " FROM files WHERE package_id = ? AND path = ?", pkg, path)))
-        .map(rows -> PackageViews.fileJson(rows.iterator().next()));
+          JsonObject blob = new JsonObject().put("sha256", sha256)
+              .put("blake3", ref.getString("blake3")).put("size", ref.getLong("size"))
+              .put("backend", backend).put("location", ref.getString("location"));
+          return log.record(conn, new EventDraft(EventType.BLOB_STORED, sha256, actor, blob))
+              .<Void>mapEmpty();
+        }));
   }
 
   /**
@@ -291,7 +302,7 @@ public final class RegistryService {
    */
   public Future<JsonObject> finalizePackage(String id, JsonObject req) {
     String actor = actor(req);
-    return db.transaction(conn -> loadPackage(conn, id)
+    return write(conn -> loadPackage(conn, id)
         .compose(p -> {
           String status = p.getString("status");
           if (STATUS_FINALIZED.equals(status)) {
@@ -343,6 +354,16 @@ public final class RegistryService {
     return db.query("SELECT COUNT(*) AS n FROM events")
         .map(rows -> new JsonObject().put("dialect", db.dialect().name().toLowerCase())
             .put("events", rows.iterator().next().getLong("n")));
+  }
+
+  /**
+   * A write transaction: it takes the event-log lock first, so that the checks it makes
+   * (package status, path taken) and the events it appends are one atomic step even on
+   * PostgreSQL under READ COMMITTED, where two uploads racing for one path would otherwise
+   * both pass the check.
+   */
+  private <T> Future<T> write(java.util.function.Function<SqlConnection, Future<T>> work) {
+    return db.transaction(conn -> db.lockEventLog(conn).compose(v -> work.apply(conn)));
   }
 
   private Future<Row> loadPackage(SqlConnection conn, String id) {

@@ -588,6 +588,30 @@ abstract class HttpApiContract {
   }
 
   @Test
+  @DisplayName("two uploads racing for one path: one wins, the other is 409, and no stored byte goes unrecorded")
+  void racingUploads() throws Exception {
+    String id = createPackage();
+    byte[] a = random(8_000_000, 13);
+    byte[] b = random(8_000_000, 14);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var fa = pool.submit(() -> http.put("/v1/packages/" + id + "/files/raced", a));
+      var fb = pool.submit(() -> http.put("/v1/packages/" + id + "/files/raced", b));
+      int[] statuses = {fa.get().status(), fb.get().status()};
+      java.util.Arrays.sort(statuses);
+      assertArrayEquals(new int[] {201, 409}, statuses);
+    } finally {
+      pool.shutdown();
+    }
+    byte[] kept = http.get("/v1/packages/" + id + "/files/raced").body();
+    assertTrue(java.util.Arrays.equals(kept, a) || java.util.Arrays.equals(kept, b));
+    // Both contents reached storage; both are recorded as blobs, so neither is an orphan the
+    // registry does not know about.
+    assertEquals(200, http.head("/v1/blobs/sha256/" + sha256(a)).status());
+    assertEquals(200, http.head("/v1/blobs/sha256/" + sha256(b)).status());
+  }
+
+  @Test
   @DisplayName("methods a route does not take are 405 with a code")
   void methodNotAllowed() {
     Http.Response r = http.send("DELETE", "/v1/packages",
