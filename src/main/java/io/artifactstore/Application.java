@@ -17,6 +17,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
+import java.util.logging.Handler;
+import java.util.logging.Logger;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +39,13 @@ public final class Application {
 
   /** A Vert.x instance whose HTTP and pool metrics go to {@code registry}. */
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    // vertx-micrometer registers its event-bus handler gauge twice at startup; Micrometer
+    // ignores the second and warns. Drop that one warning, keep every other.
+    for (Handler h : Logger.getLogger("").getHandlers()) {
+      h.setFilter(r -> r.getMessage() == null
+          || !(r.getMessage().contains("already registered")
+              && r.getMessage().contains("vertx.eventbus.handlers")));
+    }
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(
             new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
