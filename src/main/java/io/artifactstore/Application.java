@@ -2,10 +2,12 @@ package io.artifactstore;
 
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.DataPlaneVerticle;
+import io.artifactstore.db.Database;
 import io.artifactstore.db.Migrations;
 import io.artifactstore.http.HttpVerticle;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.RegistryVerticle;
+import io.artifactstore.retention.RetentionVerticle;
 import io.artifactstore.storage.StorageBackends;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,11 +31,13 @@ public final class Application {
 
   private final Vertx vertx;
   private final StorageBackends backends;
+  private final Database db;
   private final int port;
 
-  private Application(Vertx vertx, StorageBackends backends, int port) {
+  private Application(Vertx vertx, StorageBackends backends, Database db, int port) {
     this.vertx = vertx;
     this.backends = backends;
+    this.db = db;
     this.port = port;
   }
 
@@ -72,13 +76,23 @@ public final class Application {
         })
         .compose(v -> StorageBackends.create(vertx, config.storage().defaultBackend(),
             config.storage().backends()))
-        .compose(backends -> vertx.deployVerticle(new RegistryVerticle(config, clock))
+        .compose(backends -> {
+          // One pool for the control plane: SQLite has one writer, and one connection.
+          Database db = Database.open(vertx, config.database());
+          return deployAll(vertx, config, clock, metrics, instances, port, backends, db);
+        });
+  }
+
+  private static Future<Application> deployAll(Vertx vertx, AppConfig config, Clock clock,
+      Metrics metrics, int instances, AtomicInteger port, StorageBackends backends, Database db) {
+    return vertx.deployVerticle(new RegistryVerticle(config, clock, db))
+            .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
             .compose(id -> vertx.deployVerticle(new DataPlaneVerticle(backends)))
             .compose(id -> vertx.deployVerticle(
                 () -> new HttpVerticle(config, backends, metrics, port::set),
                 new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))
-            .map(id -> new Application(vertx, backends, port.get())));
+            .map(id -> new Application(vertx, backends, db, port.get()));
   }
 
   /** The port the HTTP API listens on. */
@@ -100,6 +114,6 @@ public final class Application {
     for (String id : vertx.deploymentIDs()) {
       undeployed = undeployed.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return undeployed.compose(v -> backends.close());
+    return undeployed.compose(v -> db.close()).compose(v -> backends.close());
   }
 }

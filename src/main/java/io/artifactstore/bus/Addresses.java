@@ -22,6 +22,22 @@ public final class Addresses {
   /** Published (to every HTTP verticle) when a package changes state: {@code {id}}. */
   public static final String PACKAGE_CHANGED = "registry.package.changed";
 
+  /** Leases content for an upload about to commit it (see retention.Reclaimer). */
+  public static final String BLOB_RESERVE = "registry.blob.reserve";
+  public static final String BLOB_RELEASE = "registry.blob.release";
+
+  public static final String RETENTION_STATUS = "retention.status";
+  public static final String RETENTION_EXTEND = "retention.extend";
+  public static final String HOLD_PLACE = "retention.hold.place";
+  public static final String HOLD_RELEASE = "retention.hold.release";
+  public static final String RETENTION_ELIGIBLE = "retention.eligible";
+  public static final String PACKAGE_DELETE = "retention.package.delete";
+  public static final String RETENTION_SWEEP = "retention.sweep";
+
+  public static final String AUDIT_FEED = "audit.feed";
+  public static final String AUDIT_PACKAGE_EVENTS = "audit.package.events";
+  public static final String AUDIT_VERIFY = "audit.verify";
+
   public static final String DATAPLANE_HEALTH = "dataplane.health";
   public static final String DATAPLANE_VERIFY = "dataplane.verify";
   public static final String DATAPLANE_DELETE = "dataplane.delete";

@@ -29,7 +29,12 @@ public record AppConfig(
       long maxFileBytes) {}
 
   /**
-   * Retention classes by name; an empty duration means the class never expires.
+   * Retention classes by name (an empty duration means the class never expires), the age after
+   * which a package still being uploaded is marked failed, and the sweeper's schedule.
    */
-  public record Retention(String defaultClass, Map<String, Optional<Duration>> classes) {}
+  public record Retention(String defaultClass, Map<String, Optional<Duration>> classes,
+      Duration abandonedAfter, Sweeper sweeper) {}
+
+  /** The sweeper: off by default; {@code dryRun} reports what it would delete, deletes nothing. */
+  public record Sweeper(boolean enabled, Duration interval, boolean dryRun) {}
 }

@@ -33,6 +33,10 @@ public final class ConfigKeys {
   public static final String RETENTION_DEFAULT_CLASS = "retention.default_class";
   /** Section of retention classes by name; each value is an ISO-8601 duration or "never". */
   public static final String RETENTION_CLASSES = "retention.classes";
+  public static final String RETENTION_ABANDONED_AFTER = "retention.abandoned_after";
+  public static final String RETENTION_SWEEPER_ENABLED = "retention.sweeper.enabled";
+  public static final String RETENTION_SWEEPER_INTERVAL = "retention.sweeper.interval";
+  public static final String RETENTION_SWEEPER_DRY_RUN = "retention.sweeper.dry_run";
 
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS = {STORAGE_BACKENDS, RETENTION_CLASSES};

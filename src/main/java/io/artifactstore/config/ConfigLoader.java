@@ -221,8 +221,13 @@ public final class ConfigLoader {
       throw new ConfigException(ConfigKeys.RETENTION_DEFAULT_CLASS,
           "names no configured retention class: '" + defaultClass + "'");
     }
-    return new AppConfig(http, database, storage, limits,
-        new AppConfig.Retention(defaultClass, Map.copyOf(classes)));
+    Duration abandonedAfter = positiveDuration(c, ConfigKeys.RETENTION_ABANDONED_AFTER);
+    AppConfig.Sweeper sweeper = new AppConfig.Sweeper(
+        bool(c, ConfigKeys.RETENTION_SWEEPER_ENABLED),
+        positiveDuration(c, ConfigKeys.RETENTION_SWEEPER_INTERVAL),
+        bool(c, ConfigKeys.RETENTION_SWEEPER_DRY_RUN));
+    return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
+        Map.copyOf(classes), abandonedAfter, sweeper));
   }
 
   private static Optional<Duration> retentionDuration(String key, String s) {
@@ -239,6 +244,22 @@ public final class ConfigLoader {
       throw new ConfigException(key, "must be an ISO-8601 duration such as P90D, or never; got '"
           + s + "'");
     }
+  }
+
+  private static Duration positiveDuration(JsonObject c, String key) {
+    return retentionDuration(key, string(c, key)).orElseThrow(() ->
+        new ConfigException(key, "must be an ISO-8601 duration such as PT1H, not never"));
+  }
+
+  private static boolean bool(JsonObject c, String key) {
+    Object v = value(c, key);
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new ConfigException(key, "must be true or false, got " + v);
   }
 
   private static Object value(JsonObject c, String key) {

@@ -22,8 +22,24 @@ import java.util.HexFormat;
  */
 public final class Ingest {
 
-  /** What was stored: where, under which key, and the digests of the bytes. */
-  public record Stored(String backend, BlobKey key, Digests digests, boolean deduplicated) {}
+  /**
+   * What was stored: where, under which key, the digests of the bytes, and the lease that keeps
+   * the content from being reclaimed until the caller has recorded it.
+   */
+  public record Stored(String backend, BlobKey key, Digests digests, boolean deduplicated,
+      String leaseId) {}
+
+  /**
+   * Leases content between knowing its digests and recording it: the control plane must not
+   * reclaim bytes that an upload is about to reference (possibly by deduplicating against them).
+   */
+  public interface Leases {
+    /** Takes a lease on the content; completes with its id once reclamation cannot touch it. */
+    Future<String> take(Digests digests);
+
+    /** Ends a lease that will not be handed on (the commit failed). */
+    void release(String leaseId);
+  }
 
   private final long maxFileBytes;
 
@@ -36,7 +52,7 @@ public final class Ingest {
    * a different digest fails with {@code digest_mismatch} before anything is committed.
    */
   public Future<Stored> store(StorageBackend backend, ReadStream<Buffer> source,
-      byte[] expectedSha256) {
+      byte[] expectedSha256, Leases leases) {
     return backend.newWriter().compose(writer -> {
       HashingWriteStream sink =
           new HashingWriteStream(writer, Vertx.currentContext(), maxFileBytes);
@@ -48,8 +64,10 @@ public final class Ingest {
                   + digests.sha256Hex() + " but the client sent "
                   + HexFormat.of().formatHex(expectedSha256) + "; nothing was stored");
             }
-            return writer.commit(BlobKey.sha256(digests.sha256Hex()))
-                .map(c -> new Stored(backend.id(), c.key(), digests, c.deduplicated()));
+            return leases.take(digests).compose(lease ->
+                writer.commit(BlobKey.sha256(digests.sha256Hex()))
+                    .map(c -> new Stored(backend.id(), c.key(), digests, c.deduplicated(), lease))
+                    .onFailure(e -> leases.release(lease)));
           })
           .recover(failure -> cancel(writer, failure));
     });

@@ -123,6 +123,29 @@ public final class Database {
     return query(conn, "SELECT pg_advisory_xact_lock(?)", EVENT_LOG_LOCK).mapEmpty();
   }
 
+  /** Key of the PostgreSQL advisory lock held by the server that is sweeping. */
+  public static final long SWEEPER_LOCK = 0x4172746966616375L;
+
+  /**
+   * Runs {@code work} while holding a cluster-wide lock, or completes with null without running
+   * it when another server holds the lock. On PostgreSQL a session advisory lock on one pooled
+   * connection; SQLite databases belong to one server, so the work just runs.
+   */
+  public <T> Future<T> withExclusiveLock(long key, java.util.function.Supplier<Future<T>> work) {
+    if (dialect == Dialect.SQLITE) {
+      return work.get();
+    }
+    return pool.getConnection().compose(conn -> query(conn, "SELECT pg_try_advisory_lock(?) AS ok",
+            key)
+        .compose(rows -> {
+          if (!rows.iterator().next().getBoolean("ok")) {
+            return Future.<T>succeededFuture(null);
+          }
+          return work.get().eventually(() -> query(conn, "SELECT pg_advisory_unlock(?)", key));
+        })
+        .eventually(conn::close));
+  }
+
   /** A binary parameter in the form the driver takes. */
   public Object binary(byte[] bytes) {
     return dialect == Dialect.POSTGRESQL ? Buffer.buffer(bytes) : bytes;

@@ -25,11 +25,18 @@ public enum ErrorCode {
   PACKAGE_FINALIZED(409, "the package is finalized and cannot change"),
   PACKAGE_NOT_WRITABLE(409, "the package no longer accepts files"),
   PACKAGE_NOT_FINALIZED(409, "the package is not finalized yet"),
+  PACKAGE_NOT_ELIGIBLE(409, "the package is kept by retention or a hold and cannot be deleted"),
+  RETENTION_SHORTENING_REFUSED(409, "retention can be extended, never shortened"),
+  HOLD_NOT_FOUND(404, "no such hold on the package"),
+  HOLD_ALREADY_RELEASED(409, "the hold is already released"),
+  PACKAGE_DELETED(410, "the package was deleted"),
+  PACKAGE_FAILED(410, "the package failed before it was finalized; its files are not kept"),
   BODY_TOO_LARGE(413, "the request body is too large"),
   METADATA_TOO_LARGE(413, "the package metadata is too large"),
   FILE_TOO_LARGE(413, "the file is larger than the configured limit"),
   RANGE_NOT_SATISFIABLE(416, "the range does not overlap the content"),
   STORAGE_UNAVAILABLE(503, "the storage backend is unavailable"),
+  BLOB_BUSY(503, "the content is being reclaimed; retry"),
   DATABASE_UNAVAILABLE(503, "the database is unavailable"),
   INTERNAL_ERROR(500, "an internal error occurred");
 

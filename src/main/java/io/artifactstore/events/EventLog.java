@@ -47,6 +47,15 @@ public final class EventLog {
     return clock;
   }
 
+  /**
+   * A write transaction that takes the event-log lock first, so that the checks it makes and
+   * the events it appends are one atomic step on both databases (PostgreSQL runs READ
+   * COMMITTED, where a check made before the lock can be stale by the time of the append).
+   */
+  public <T> Future<T> transaction(java.util.function.Function<SqlConnection, Future<T>> work) {
+    return db.transaction(conn -> db.lockEventLog(conn).compose(v -> work.apply(conn)));
+  }
+
   /** Appends {@code draft} and updates the views, inside the caller's transaction. */
   public Future<Event> record(SqlConnection conn, EventDraft draft) {
     return db.lockEventLog(conn)
@@ -88,6 +97,40 @@ public final class EventLog {
           }
           return events;
         });
+  }
+
+  /** Events about one subject after {@code afterSeq}, in order. */
+  public Future<List<Event>> readSubject(SqlClient client, String kind, String id, long afterSeq,
+      int limit) {
+    return db.query(client, "SELECT " + COLUMNS + " FROM events WHERE subject_kind = ? AND "
+            + "subject_id = ? AND seq > ? ORDER BY seq LIMIT ?", kind, id, afterSeq, (long) limit)
+        .map(rows -> {
+          List<Event> events = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            events.add(fromRow(row));
+          }
+          return events;
+        });
+  }
+
+  /** The chain digest before the first event. */
+  public static byte[] genesis() {
+    return GENESIS.clone();
+  }
+
+  /**
+   * What is wrong with {@code e} given the previous chain digest, or null: its payload digest
+   * does not match its payload, or its chain digest does not follow from the previous one.
+   */
+  public static String problemWith(Event e, byte[] previous) {
+    if (!java.util.Arrays.equals(sha256(e.payload()), e.payloadDigest())) {
+      return "the payload does not match its digest (the payload or its digest was edited)";
+    }
+    if (!java.util.Arrays.equals(withChain(e, previous).chainDigest(), e.chainDigest())) {
+      return "the chain digest does not follow from the previous event (this event or an "
+          + "earlier one was edited, removed, inserted or reordered)";
+    }
+    return null;
   }
 
   Projector projector() {

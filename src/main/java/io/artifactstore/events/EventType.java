@@ -7,7 +7,13 @@ public enum EventType {
   BLOB_STORED("blob.stored", "blob"),
   FILE_ADDED("file.added", "package"),
   PACKAGE_FINALIZED("package.finalized", "package"),
-  PACKAGE_FAILED("package.failed", "package");
+  PACKAGE_FAILED("package.failed", "package"),
+  RETENTION_EXTENDED("retention.extended", "package"),
+  HOLD_PLACED("hold.placed", "package"),
+  HOLD_RELEASED("hold.released", "package"),
+  PACKAGE_DELETED("package.deleted", "package"),
+  BLOB_RECLAIM_STARTED("blob.reclaim_started", "blob"),
+  BLOB_RECLAIMED("blob.reclaimed", "blob");
 
   private final String wireName;
   private final String subjectKind;

@@ -13,7 +13,8 @@ import io.vertx.sqlclient.SqlConnection;
 final class Projector {
 
   /** The view tables, in an order that is safe to empty. */
-  static final String[] VIEWS = {"files", "blob_locations", "blobs", "packages", "retention_classes"};
+  static final String[] VIEWS =
+      {"holds", "files", "blob_locations", "blobs", "packages", "retention_classes"};
 
   private final Database db;
 
@@ -61,6 +62,33 @@ final class Projector {
       case PACKAGE_FAILED -> db.query(conn,
           "UPDATE packages SET status = 'failed', updated_at = ?, last_seq = ? WHERE id = ?",
           e.createdAt(), e.seq(), p.getString("id")).mapEmpty();
+      case RETENTION_EXTENDED -> db.query(conn,
+          "UPDATE packages SET retention_class = ?, expires_at = ?, updated_at = ?, last_seq = ? "
+              + "WHERE id = ?",
+          p.getString("retention_class"), p.getLong("expires_at"), e.createdAt(), e.seq(),
+          p.getString("id")).mapEmpty();
+      case HOLD_PLACED -> db.query(conn,
+          "INSERT INTO holds (hold_id, package_id, reason, reference, placed_by, placed_at, "
+              + "placed_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          p.getString("hold_id"), p.getString("package_id"), p.getString("reason"),
+          p.getString("reference"), e.actor(), e.createdAt(), e.seq()).mapEmpty();
+      case HOLD_RELEASED -> db.query(conn,
+          "UPDATE holds SET released_by = ?, released_at = ?, release_reason = ?, "
+              + "released_seq = ? WHERE hold_id = ?",
+          e.actor(), e.createdAt(), p.getString("reason"), e.seq(), p.getString("hold_id"))
+          .mapEmpty();
+      case PACKAGE_DELETED -> db.query(conn,
+          "UPDATE packages SET status = 'deleted', deleted_at = ?, deleted_by = ?, "
+              + "delete_reason = ?, updated_at = ?, last_seq = ? WHERE id = ?",
+          e.createdAt(), e.actor(), p.getString("reason"), e.createdAt(), e.seq(),
+          p.getString("id")).mapEmpty();
+      case BLOB_RECLAIM_STARTED -> db.query(conn,
+          "UPDATE blobs SET state = 'reclaiming' WHERE sha256 = ?", p.getString("sha256"))
+          .mapEmpty();
+      case BLOB_RECLAIMED -> db.query(conn, "DELETE FROM blob_locations WHERE sha256 = ?",
+              p.getString("sha256"))
+          .compose(r -> db.query(conn, "DELETE FROM blobs WHERE sha256 = ?", p.getString("sha256")))
+          .mapEmpty();
     };
   }
 

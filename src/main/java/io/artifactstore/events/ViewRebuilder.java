@@ -3,7 +3,6 @@ package io.artifactstore.events;
 import io.artifactstore.db.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,10 +53,10 @@ public final class ViewRebuilder {
       return Future.succeededFuture(previous);
     }
     Event e = events.get(i);
-    if (!Arrays.equals(EventLog.sha256(e.payload()), e.payloadDigest())
-        || !Arrays.equals(EventLog.withChain(e, previous).chainDigest(), e.chainDigest())) {
+    String problem = EventLog.problemWith(e, previous);
+    if (problem != null) {
       return Future.failedFuture(new IllegalStateException(
-          "the event log is damaged at event " + e.seq() + ": its digest does not match"));
+          "the event log is damaged at event " + e.seq() + ": " + problem));
     }
     return log.projector().apply(conn, e)
         .compose(v -> applyAll(conn, events, i + 1, e.chainDigest()));

@@ -6,6 +6,7 @@ import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.Ingest;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.artifactstore.hashing.Digests;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.storage.StorageBackends;
@@ -73,7 +74,7 @@ final class FileHandlers {
             ctx.put(CONTINUE_SENT, true);
             ctx.response().writeContinue();
           }
-          return ingest.store(backends.defaultBackend(), req, expected);
+          return ingest.store(backends.defaultBackend(), req, expected, leases);
         })
         .onFailure(e -> metrics.upload(
             ApiException.from(e).code().status() < 500 ? "rejected" : "failed", 0, false))
@@ -86,6 +87,7 @@ final class FileHandlers {
               .put("media_type", req.getHeader(HttpHeaders.CONTENT_TYPE))
               .put("backend", stored.backend())
               .put("location", stored.key().relativePath())
+              .put("lease_id", stored.leaseId())
               .put("actor", actor);
           return Bus.<JsonObject>request(vertx, Addresses.FILE_COMMIT, ref);
         })
@@ -106,6 +108,36 @@ final class FileHandlers {
             .onSuccess(cache::offer);
     ref.compose(r -> downloads.serve(ctx, r)).onFailure(ctx::fail);
   }
+
+  /** Leases over the event bus, waiting while the content is being reclaimed. */
+  private final Ingest.Leases leases = new Ingest.Leases() {
+    @Override
+    public Future<String> take(Digests digests) {
+      return reserve(digests.sha256Hex(), LEASE_ATTEMPTS);
+    }
+
+    @Override
+    public void release(String leaseId) {
+      Bus.request(vertx, Addresses.BLOB_RELEASE, new JsonObject().put("lease_id", leaseId));
+    }
+  };
+
+  private Future<String> reserve(String sha256, int attempts) {
+    return Bus.<JsonObject>request(vertx, Addresses.BLOB_RESERVE,
+            new JsonObject().put("sha256", sha256))
+        .map(r -> r.getString("lease_id"))
+        .recover(e -> {
+          if (attempts > 1 && ApiException.from(e).code() == ErrorCode.BLOB_BUSY) {
+            // Reclamation of this content is under way: once its bytes are gone and it is
+            // forgotten, this upload's own copy is committed instead.
+            return vertx.timer(LEASE_RETRY_MS).compose(t -> reserve(sha256, attempts - 1));
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private static final int LEASE_ATTEMPTS = 100;
+  private static final long LEASE_RETRY_MS = 100;
 
   /** Drops cached references of a package that changed. */
   void packageChanged(String pkg) {

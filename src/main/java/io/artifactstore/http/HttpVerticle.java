@@ -63,6 +63,7 @@ public final class HttpVerticle extends VerticleBase {
     FileHandlers files = new FileHandlers(vertx, config, backends, downloads, metrics);
     BlobHandlers blobs = new BlobHandlers(vertx, downloads);
     OpsHandlers ops = new OpsHandlers();
+    RetentionHandlers retention = new RetentionHandlers(vertx);
     BodyHandler json = BodyHandler.create(false)
         .setBodyLimit(config.http().maxJsonBodyBytes())
         .setHandleFileUploads(false);
@@ -80,6 +81,16 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/packages/:id").handler(packages::get);
     router.post("/v1/packages/:id/finalize").handler(json).handler(packages::finalizePackage);
     router.get("/v1/packages/:id/manifest").handler(packages::manifest);
+    router.delete("/v1/packages/:id").handler(json).handler(retention::delete);
+    router.get("/v1/packages/:id/retention").handler(retention::status);
+    router.post("/v1/packages/:id/retention").handler(json).handler(retention::extend);
+    router.post("/v1/packages/:id/holds").handler(json).handler(retention::placeHold);
+    router.delete("/v1/packages/:id/holds/:hold_id").handler(json).handler(retention::releaseHold);
+    router.get("/v1/packages/:id/events").handler(retention::packageEvents);
+    router.get("/v1/retention/eligible").handler(retention::eligible);
+    router.post("/v1/retention/sweep").handler(json).handler(retention::sweep);
+    router.get("/v1/events").handler(retention::feed);
+    router.get("/v1/audit/verify").handler(retention::verify);
     // No body handler on uploads: the body is streamed, never buffered.
     router.put("/v1/packages/:id/files/*").handler(files::upload);
     router.route("/v1/packages/:id/files/*").method(HttpMethod.GET).method(HttpMethod.HEAD)

@@ -203,7 +203,16 @@ public final class RegistryService {
             })
             .compose(e -> db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
                 + " FROM files WHERE package_id = ? AND path = ?", pkg, path))))
-        .map(rows -> PackageViews.fileJson(rows.iterator().next()));
+        .map(rows -> PackageViews.fileJson(rows.iterator().next()))
+        // The content is recorded (and referenced, if the file was added): the upload's lease
+        // on it can end, whatever the outcome.
+        .eventually(() -> releaseLease(ref.getString("lease_id")));
+  }
+
+  private Future<Void> releaseLease(String leaseId) {
+    return leaseId == null ? Future.succeededFuture()
+        : db.query("DELETE FROM blob_leases WHERE lease_id = ?", leaseId).<Void>mapEmpty()
+            .otherwiseEmpty();
   }
 
   /** Records {@code blob.stored} unless the blob is already known at that backend. */
@@ -246,7 +255,15 @@ public final class RegistryService {
           }
           Row first = rows.iterator().next();
           String status = first.getString("status");
-          if (first.getString("path") == null || STATUS_DELETED.equals(status)) {
+          if (STATUS_DELETED.equals(status)) {
+            return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_DELETED,
+                "package " + pkg + " was deleted; its files are no longer served"));
+          }
+          if (STATUS_FAILED.equals(status)) {
+            return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_FAILED,
+                "package " + pkg + " failed before it was finalized; its files are not kept"));
+          }
+          if (first.getString("path") == null) {
             return Future.failedFuture(new ApiException(ErrorCode.FILE_NOT_FOUND,
                 "package " + pkg + " has no file " + path));
           }
@@ -356,14 +373,8 @@ public final class RegistryService {
             .put("events", rows.iterator().next().getLong("n")));
   }
 
-  /**
-   * A write transaction: it takes the event-log lock first, so that the checks it makes
-   * (package status, path taken) and the events it appends are one atomic step even on
-   * PostgreSQL under READ COMMITTED, where two uploads racing for one path would otherwise
-   * both pass the check.
-   */
   private <T> Future<T> write(java.util.function.Function<SqlConnection, Future<T>> work) {
-    return db.transaction(conn -> db.lockEventLog(conn).compose(v -> work.apply(conn)));
+    return log.transaction(work);
   }
 
   private Future<Row> loadPackage(SqlConnection conn, String id) {

@@ -18,16 +18,17 @@ public final class RegistryVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final Clock clock;
-  private Database db;
+  private final Database db;
 
-  public RegistryVerticle(AppConfig config, Clock clock) {
+  /** {@code db} is shared by the control-plane verticles and closed by their owner. */
+  public RegistryVerticle(AppConfig config, Clock clock, Database db) {
     this.config = config;
     this.clock = clock;
+    this.db = db;
   }
 
   @Override
   public Future<?> start() {
-    db = Database.open(vertx, config.database());
     RegistryService registry = new RegistryService(new EventLog(db, clock), config);
     return registry.defineRetentionClasses().compose(v -> Future.all(java.util.List.of(
         Bus.serve(vertx, Addresses.PACKAGE_CREATE, registry::createPackage).completion(),
@@ -51,10 +52,5 @@ public final class RegistryVerticle extends VerticleBase {
   /** Tells the HTTP verticles to drop what they cached of the package. */
   private void changed(JsonObject pkg) {
     vertx.eventBus().publish(Addresses.PACKAGE_CHANGED, new JsonObject().put("id", pkg.getString("id")));
-  }
-
-  @Override
-  public Future<?> stop() {
-    return db == null ? Future.succeededFuture() : db.close();
   }
 }

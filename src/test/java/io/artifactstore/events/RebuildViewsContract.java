@@ -32,6 +32,7 @@ abstract class RebuildViewsContract {
 
   static {
     VIEWS.put("retention_classes", "name");
+    VIEWS.put("holds", "hold_id");
     VIEWS.put("packages", "id");
     VIEWS.put("files", "package_id, path");
     VIEWS.put("blobs", "sha256");

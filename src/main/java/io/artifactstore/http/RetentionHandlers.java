@@ -1,0 +1,134 @@
+package io.artifactstore.http;
+
+import io.artifactstore.bus.Addresses;
+import io.artifactstore.bus.Bus;
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Retention, holds, deletion and the audit routes. Bodies are small JSON objects; every
+ * request carries its actor to the control plane.
+ */
+final class RetentionHandlers {
+
+  private final Vertx vertx;
+
+  RetentionHandlers(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void status(RoutingContext ctx) {
+    forward(ctx, Addresses.RETENTION_STATUS, idOnly(ctx), 200);
+  }
+
+  void extend(RoutingContext ctx) {
+    forward(ctx, Addresses.RETENTION_EXTEND, body(ctx, false), 200);
+  }
+
+  void placeHold(RoutingContext ctx) {
+    forward(ctx, Addresses.HOLD_PLACE, body(ctx, false), 201);
+  }
+
+  void releaseHold(RoutingContext ctx) {
+    JsonObject req = bodyOrQuery(ctx).put("hold_id", ctx.pathParam("hold_id"));
+    forward(ctx, Addresses.HOLD_RELEASE, req, 200);
+  }
+
+  void delete(RoutingContext ctx) {
+    forward(ctx, Addresses.PACKAGE_DELETE, bodyOrQuery(ctx), 200);
+  }
+
+  void eligible(RoutingContext ctx) {
+    JsonObject q = new JsonObject();
+    String limit = ctx.request().getParam("limit");
+    if (limit != null) {
+      q.put("limit", intParam("limit", limit, 1, 1000));
+    }
+    forward(ctx, Addresses.RETENTION_ELIGIBLE, q, 200);
+  }
+
+  void sweep(RoutingContext ctx) {
+    String dry = ctx.request().getParam("dry_run", "true");
+    if (!dry.equals("true") && !dry.equals("false")) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER, "dry_run must be true or false");
+    }
+    forward(ctx, Addresses.RETENTION_SWEEP, new JsonObject().put("dry_run", dry.equals("true"))
+        .put("actor", Requests.actor(ctx)), 200);
+  }
+
+  void packageEvents(RoutingContext ctx) {
+    forward(ctx, Addresses.AUDIT_PACKAGE_EVENTS, page(ctx).put("id", ctx.pathParam("id")), 200);
+  }
+
+  void feed(RoutingContext ctx) {
+    forward(ctx, Addresses.AUDIT_FEED, page(ctx), 200);
+  }
+
+  void verify(RoutingContext ctx) {
+    forward(ctx, Addresses.AUDIT_VERIFY, new JsonObject(), 200);
+  }
+
+  private static JsonObject page(RoutingContext ctx) {
+    JsonObject q = new JsonObject();
+    String after = ctx.request().getParam("after");
+    if (after != null) {
+      try {
+        long a = Long.parseLong(after);
+        if (a < 0) {
+          throw new NumberFormatException();
+        }
+        q.put("after", a);
+      } catch (NumberFormatException e) {
+        throw new ApiException(ErrorCode.INVALID_PARAMETER, "after must be a sequence number");
+      }
+    }
+    String limit = ctx.request().getParam("limit");
+    if (limit != null) {
+      q.put("limit", intParam("limit", limit, 1, 1000));
+    }
+    return q;
+  }
+
+  private static int intParam(String name, String value, int min, int max) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new ApiException(ErrorCode.INVALID_PARAMETER,
+        name + " must be a whole number from " + min + " to " + max);
+  }
+
+  private static JsonObject idOnly(RoutingContext ctx) {
+    return new JsonObject().put("id", ctx.pathParam("id"));
+  }
+
+  private static JsonObject body(RoutingContext ctx, boolean optional) {
+    return Requests.jsonBody(ctx, optional).put("id", ctx.pathParam("id"))
+        .put("actor", Requests.actor(ctx));
+  }
+
+  /** A JSON body if there is one, else {@code ?reason=} from the query. */
+  private static JsonObject bodyOrQuery(RoutingContext ctx) {
+    JsonObject req = body(ctx, true);
+    String reason = ctx.request().getParam("reason");
+    if (reason != null && !req.containsKey("reason")) {
+      req.put("reason", reason);
+    }
+    return req;
+  }
+
+  private void forward(RoutingContext ctx, String address, JsonObject req, int status) {
+    Bus.<JsonObject>request(vertx, address, req)
+        .onSuccess(r -> ctx.response().setStatusCode(status)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(r.encode()))
+        .onFailure(ctx::fail);
+  }
+}
