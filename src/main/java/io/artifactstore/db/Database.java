@@ -99,7 +99,22 @@ public final class Database {
 
   /** Runs {@code work} in one transaction: committed when its future succeeds, else rolled back. */
   public <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
-    return pool.withTransaction(work);
+    if (dialect == Dialect.POSTGRESQL) {
+      return pool.withTransaction(work);
+    }
+    // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a transaction that reads then
+    // writes never fails on a stale snapshot. The transaction is driven with SQL rather than
+    // the JDBC client's own begin/commit, which leave the connection with auto-commit off, so
+    // that every later read would run in an implicit transaction holding an old snapshot
+    // (and blocking WAL checkpoints) until the next write.
+    return pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()
+        .compose(begun -> work.apply(conn).transform(done -> {
+          if (done.succeeded()) {
+            return conn.query("COMMIT").execute().map(done.result());
+          }
+          return conn.query("ROLLBACK").execute()
+              .transform(rolledBack -> Future.<T>failedFuture(done.cause()));
+        })));
   }
 
   /** Runs one statement on {@code client} (the pool or a connection in a transaction). */

@@ -40,8 +40,8 @@ final class Projector {
           p.getLong("created_at"), p.getLong("created_at"), p.getLong("expires_at"), e.actor(),
           e.seq()).mapEmpty();
       case BLOB_STORED -> db.query(conn,
-              "INSERT INTO blobs (sha256, blake3, size, created_at, created_seq) "
-                  + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+              "INSERT INTO blobs (sha256, blake3, size, created_at, created_seq, state) "
+                  + "VALUES (?, ?, ?, ?, ?, 'stored') ON CONFLICT (sha256) DO NOTHING",
               p.getString("sha256"), p.getString("blake3"), p.getLong("size"), e.createdAt(),
               e.seq())
           .compose(r -> db.query(conn,

@@ -35,6 +35,12 @@ public final class TestServer implements AutoCloseable {
    * the configuration JSON before it is typed.
    */
   public static TestServer start(TestDatabases.Kind db, Path dir, Consumer<JsonObject> tweak) {
+    return start(db, dir, tweak, Clock.systemUTC());
+  }
+
+  /** As above, with the server's clock. */
+  public static TestServer start(TestDatabases.Kind db, Path dir, Consumer<JsonObject> tweak,
+      Clock clock) {
     JsonObject json = ConfigLoader.merged(null, Map.of());
     json.getJsonObject("http").put("port", 0).put("instances", 1);
     json.getJsonObject("database").put("url", TestDatabases.newDatabase(db, dir));
@@ -44,7 +50,7 @@ public final class TestServer implements AutoCloseable {
     AppConfig config = ConfigLoader.parse(json);
     PrometheusMeterRegistry registry = Application.newRegistry();
     Vertx vertx = Application.newVertx(registry);
-    Application app = Application.start(vertx, config, Clock.systemUTC(), registry).await();
+    Application app = Application.start(vertx, config, clock, registry).await();
     return new TestServer(vertx, app, config, registry);
   }
 

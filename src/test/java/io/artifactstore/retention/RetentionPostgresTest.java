@@ -1,0 +1,13 @@
+package io.artifactstore.retention;
+
+import io.artifactstore.support.TestDatabases;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("Retention, holds, deletion and audit on PostgreSQL")
+class RetentionPostgresTest extends RetentionContract {
+
+  @Override
+  TestDatabases.Kind database() {
+    return TestDatabases.Kind.POSTGRESQL;
+  }
+}
