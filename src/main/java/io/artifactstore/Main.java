@@ -1,5 +1,6 @@
 package io.artifactstore;
 
+import io.artifactstore.cli.AuditCommand;
 import io.artifactstore.cli.MigrateCommand;
 import io.artifactstore.cli.RebuildViewsCommand;
 import io.artifactstore.cli.ServeCommand;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "artifact-store", mixinStandardHelpOptions = true,
     version = "artifact-store 0.1.0",
     description = "Content-addressed artifact registry and storage gateway.",
-    subcommands = {ServeCommand.class, MigrateCommand.class, RebuildViewsCommand.class})
+    subcommands = {ServeCommand.class, MigrateCommand.class, RebuildViewsCommand.class,
+        AuditCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

@@ -80,6 +80,26 @@ class CommandsTest {
   }
 
   @Test
+  @DisplayName("audit verify exits 0 on an intact log and 1 after an event is edited")
+  void auditVerify() throws Exception {
+    String url;
+    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir)) {
+      Http http = new Http(server.baseUrl());
+      assertEquals(201, http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}")
+          .status());
+      url = server.config().database().url();
+    }
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"database\":{\"url\":\"" + url + "\"}}");
+    assertEquals(0, run("audit", "verify", "--config", file.toString()).code());
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + url.substring(7));
+        var s = c.createStatement()) {
+      s.executeUpdate("UPDATE events SET subject_id = 'forged' WHERE seq = 6");
+    }
+    assertEquals(1, run("audit", "verify", "--config", file.toString()).code());
+  }
+
+  @Test
   @DisplayName("no command is a usage error")
   void noCommand() {
     assertEquals(2, run().code());
