@@ -13,7 +13,6 @@ public enum ErrorCode {
   INVALID_DIGEST_HEADER(400, "a digest header is malformed"),
   DIGEST_MISMATCH(400, "the content does not match the digest the client sent"),
   INVALID_RANGE(400, "the Range header is malformed"),
-  INCOMPLETE_BODY(400, "the request body ended before its announced length"),
   UNKNOWN_RETENTION_CLASS(400, "no such retention class"),
   UNSUPPORTED_FORMAT(400, "the requested format is not supported"),
   PACKAGE_NOT_FOUND(404, "no such package"),
