@@ -7,29 +7,47 @@ import java.util.Map;
 /**
  * References of files in finalized packages, kept by each HTTP verticle so that repeated
  * downloads skip the registry round trip. A finalized package's files never change; the
- * registry publishes {@code registry.package.changed} whenever a package changes state, and
- * the entries of that package are dropped. Confined to its verticle's event loop.
+ * control plane publishes {@code registry.package.changed} whenever a package changes state
+ * (a deletion, say), and the entries of that package are dropped. That message reaches this
+ * server only; entries also expire after {@link #TTL_NANOS}, which bounds how long another
+ * server sharing the database may answer for a package deleted here. Confined to its
+ * verticle's event loop.
  */
 final class FileRefCache {
 
   /** Entries per verticle; a reference is a few hundred bytes. */
   static final int CAPACITY = 10_000;
 
-  private final Map<String, JsonObject> entries = new LinkedHashMap<>(256, 0.75f, true) {
+  /** How long an entry is trusted. */
+  static final long TTL_NANOS = 10_000_000_000L;
+
+  private record Entry(JsonObject ref, long bornNanos) {}
+
+  private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
       return size() > CAPACITY;
     }
   };
 
   JsonObject get(String pkg, String path) {
-    return entries.get(key(pkg, path));
+    String key = key(pkg, path);
+    Entry e = entries.get(key);
+    if (e == null) {
+      return null;
+    }
+    if (System.nanoTime() - e.bornNanos() > TTL_NANOS) {
+      entries.remove(key);
+      return null;
+    }
+    return e.ref();
   }
 
   /** Keeps {@code ref} if its package is finalized. */
   void offer(JsonObject ref) {
     if ("finalized".equals(ref.getString("package_status"))) {
-      entries.put(key(ref.getString("package"), ref.getString("path")), ref);
+      entries.put(key(ref.getString("package"), ref.getString("path")),
+          new Entry(ref, System.nanoTime()));
     }
   }
 

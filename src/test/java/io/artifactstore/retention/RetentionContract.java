@@ -214,6 +214,9 @@ abstract class RetentionContract {
         java.net.http.HttpRequest.BodyPublishers.noBody()).errorCode());
 
     String digest = http.get("/v1/packages/" + id).json().getString("manifest_digest");
+    // Downloaded once, so the HTTP verticle caches the file's reference; the deletion must
+    // still take effect at once.
+    assertArrayEquals(content, http.get("/v1/packages/" + id + "/files/f.bin").body());
     Http.Response deleted = http.send("DELETE", "/v1/packages/" + id + "?reason=cleanup",
         java.net.http.HttpRequest.BodyPublishers.noBody(), "X-Actor", "ops");
     assertEquals(200, deleted.status(), deleted.text());
