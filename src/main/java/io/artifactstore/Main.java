@@ -4,16 +4,30 @@ import io.artifactstore.cli.AuditCommand;
 import io.artifactstore.cli.MigrateCommand;
 import io.artifactstore.cli.RebuildViewsCommand;
 import io.artifactstore.cli.ServeCommand;
+import io.artifactstore.cli.client.ArchiveCommands;
+import io.artifactstore.cli.client.ClientException;
+import io.artifactstore.cli.client.PackageCommands;
+import io.artifactstore.cli.client.PushCommands;
+import io.artifactstore.cli.client.TransferCommands;
 import io.artifactstore.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code artifact-store} command: the server and its administration commands. */
+/**
+ * The {@code artifact-store} command: the server, its administration commands, and the client
+ * commands that talk to a server over HTTP (docs/cli.md).
+ */
 @Command(name = "artifact-store", mixinStandardHelpOptions = true,
     version = "artifact-store 0.1.0",
     description = "Content-addressed artifact registry and storage gateway.",
     subcommands = {ServeCommand.class, MigrateCommand.class, RebuildViewsCommand.class,
-        AuditCommand.class})
+        AuditCommand.class,
+        PushCommands.Push.class, PushCommands.PushRun.class,
+        TransferCommands.Get.class, TransferCommands.Pull.class, TransferCommands.Verify.class,
+        PackageCommands.Ls.class, PackageCommands.Show.class, PackageCommands.Extend.class,
+        PackageCommands.Hold.class, PackageCommands.Release.class,
+        ArchiveCommands.Archive.class, ArchiveCommands.Archives.class,
+        ArchiveCommands.Restore.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -27,11 +41,17 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The command line with the exit codes documented in docs/operations.md: 2 for a
-   * configuration or usage error, 1 for a failure at run time.
+   * The command line with the exit codes documented in docs/operations.md and docs/cli.md: 2
+   * for a configuration or usage error, 1 for a failure at run time; the client commands add 3
+   * (server unreachable) and 4 (not found).
    */
   public static CommandLine commandLine() {
     return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof ClientException ce) {
+        cmd.getErr().println("artifact-store: " + ce.getMessage());
+        cmd.getErr().flush();
+        return ce.exitCode();
+      }
       if (e instanceof ConfigException) {
         cmd.getErr().println("artifact-store: configuration error: " + e.getMessage());
         return 2;

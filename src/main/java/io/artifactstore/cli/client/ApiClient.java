@@ -1,0 +1,256 @@
+package io.artifactstore.cli.client;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Flow;
+import java.util.function.LongConsumer;
+
+/**
+ * A small blocking client for the HTTP API over {@link HttpClient}. Uploads stream from files and
+ * downloads are handed out as streams: no file is ever held in memory. Every failure becomes a
+ * {@link ClientException} with the exit code it calls for.
+ */
+public final class ApiClient {
+
+  private final HttpClient http;
+  private final String base;
+  private final String token;
+  private final String actor;
+
+  public ApiClient(String base, String token, String actor) {
+    this.base = base;
+    this.token = token;
+    this.actor = actor;
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+  }
+
+  public String base() {
+    return base;
+  }
+
+  /** {@code /v1/packages/{id}}. */
+  public static String packagePath(String id) {
+    return "/v1/packages/" + segment(id);
+  }
+
+  /** {@code /v1/packages/{id}/files/{path}}, each segment of the logical path encoded. */
+  public static String filePath(String id, String logicalPath) {
+    StringBuilder sb = new StringBuilder(packagePath(id)).append("/files");
+    for (String s : logicalPath.split("/", -1)) {
+      sb.append('/').append(segment(s));
+    }
+    return sb.toString();
+  }
+
+  /** One URL path segment or query value, percent-encoded. */
+  public static String segment(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  public JsonObject getJson(String path) {
+    return json(send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  public JsonObject postJson(String path, JsonObject body) {
+    return json(send(request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())),
+        HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  public JsonObject delete(String path) {
+    return json(send(request(path).DELETE(), HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  /** The raw bytes of a small JSON document (a manifest), for hashing exactly what was sent. */
+  public HttpResponse<byte[]> getBytes(String path) {
+    HttpResponse<byte[]> r = send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray());
+    check(r.statusCode(), r.body());
+    return r;
+  }
+
+  /**
+   * {@code POST} a JSON body and return the answer as it is, errors included, for callers that
+   * act on particular error codes (deploy by checksum).
+   */
+  public HttpResponse<byte[]> postRaw(String path, JsonObject body) {
+    return send(request(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /**
+   * {@code PUT}s a file's bytes, streamed from disk, with its SHA-256 for the server to check;
+   * {@code sent} is told of every buffer handed to the connection.
+   */
+  public JsonObject putFile(String path, Path file, String sha256Hex, String mediaType,
+      LongConsumer sent) {
+    HttpRequest.BodyPublisher body;
+    try {
+      body = counting(HttpRequest.BodyPublishers.ofFile(file), sent);
+    } catch (IOException e) {
+      throw new ClientException(ExitCodes.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return json(send(request(path)
+        .header("Content-Type", mediaType)
+        .header("X-Checksum-Sha256", sha256Hex)
+        .expectContinue(true)
+        .PUT(body), HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  /**
+   * Sends a request whose body is read as a stream (downloads); the caller closes the body.
+   * Error answers are turned into exceptions, except those listed in {@code passStatuses}.
+   */
+  public HttpResponse<InputStream> stream(String method, String path, String[] headers,
+      int... passStatuses) {
+    HttpRequest.Builder b = request(path).method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<InputStream> r = send(b, HttpResponse.BodyHandlers.ofInputStream());
+    for (int s : passStatuses) {
+      if (r.statusCode() == s) {
+        return r;
+      }
+    }
+    if (r.statusCode() >= 400) {
+      byte[] body;
+      try (InputStream in = r.body()) {
+        body = in.readNBytes(64 * 1024);
+      } catch (IOException e) {
+        body = new byte[0];
+      }
+      check(r.statusCode(), body);
+    }
+    return r;
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (actor != null) {
+      b.header("X-Actor", actor);
+    }
+    return b;
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
+    HttpRequest req = b.build();
+    try {
+      return http.send(req, handler);
+    } catch (ConnectException | HttpConnectTimeoutException e) {
+      throw new ClientException(ExitCodes.UNREACHABLE, "cannot reach the server at " + base
+          + (e.getMessage() != null ? ": " + e.getMessage() : ""), e);
+    } catch (IOException e) {
+      if (e.getCause() instanceof ConnectException) {
+        throw new ClientException(ExitCodes.UNREACHABLE, "cannot reach the server at " + base, e);
+      }
+      throw new ClientException(ExitCodes.FAILED, req.method() + " " + req.uri().getPath()
+          + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException(ExitCodes.FAILED, "interrupted", e);
+    }
+  }
+
+  private static JsonObject json(HttpResponse<byte[]> r) {
+    check(r.statusCode(), r.body());
+    try {
+      return new JsonObject(new String(r.body(), StandardCharsets.UTF_8));
+    } catch (DecodeException e) {
+      throw new ClientException(ExitCodes.FAILED, "the server answered " + r.statusCode()
+          + " with a body that is not a JSON object");
+    }
+  }
+
+  /** Throws the exception an error answer calls for. */
+  static void check(int status, byte[] body) {
+    if (status < 400) {
+      return;
+    }
+    String code = null;
+    String message = null;
+    try {
+      JsonObject err = new JsonObject(new String(body, StandardCharsets.UTF_8))
+          .getJsonObject("error");
+      if (err != null) {
+        code = err.getString("code");
+        message = err.getString("message");
+      }
+    } catch (RuntimeException e) {
+      // not an API error body
+    }
+    String text = "server answered " + status + (code != null ? " " + code : "")
+        + (message != null ? ": " + message : "");
+    int exit = status == 404 || status == 410 ? ExitCodes.NOT_FOUND : ExitCodes.FAILED;
+    throw new ClientException(exit, text, status, code, null);
+  }
+
+  /** The error code of an error answer, or null. */
+  static String errorCode(byte[] body) {
+    try {
+      JsonObject err = new JsonObject(new String(body, StandardCharsets.UTF_8))
+          .getJsonObject("error");
+      return err == null ? null : err.getString("code");
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A body publisher that reports the bytes it hands on. */
+  private static HttpRequest.BodyPublisher counting(HttpRequest.BodyPublisher inner,
+      LongConsumer sent) {
+    return new HttpRequest.BodyPublisher() {
+      @Override
+      public long contentLength() {
+        return inner.contentLength();
+      }
+
+      @Override
+      public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+        inner.subscribe(new Flow.Subscriber<ByteBuffer>() {
+          @Override
+          public void onSubscribe(Flow.Subscription subscription) {
+            s.onSubscribe(subscription);
+          }
+
+          @Override
+          public void onNext(ByteBuffer item) {
+            int n = item.remaining();
+            s.onNext(item);
+            sent.accept(n);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            s.onError(t);
+          }
+
+          @Override
+          public void onComplete() {
+            s.onComplete();
+          }
+        });
+      }
+    };
+  }
+}

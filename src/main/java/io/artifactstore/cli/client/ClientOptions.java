@@ -1,0 +1,72 @@
+package io.artifactstore.cli.client;
+
+import java.net.URI;
+import picocli.CommandLine.Option;
+
+/** The options every client command takes: where the server is, who acts, output format. */
+public final class ClientOptions {
+
+  static final String DEFAULT_SERVER = "http://127.0.0.1:8000";
+
+  @Option(names = "--server", paramLabel = "URL",
+      description = "Server base URL (env ARTIFACTSTORE_URL; default " + DEFAULT_SERVER + ").")
+  String server;
+
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "Bearer token sent as 'Authorization: Bearer' (env ARTIFACTSTORE_TOKEN).")
+  String token;
+
+  @Option(names = "--actor", paramLabel = "NAME",
+      description = "Who acts, sent as X-Actor (env ARTIFACTSTORE_ACTOR).")
+  String actor;
+
+  @Option(names = "--json", description = "Machine-readable JSON output on stdout.")
+  boolean json;
+
+  /** The server base URL, without a trailing slash. */
+  public String serverUrl() {
+    String s = firstNonBlank(server, System.getenv("ARTIFACTSTORE_URL"), DEFAULT_SERVER);
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    URI uri;
+    try {
+      uri = URI.create(s);
+    } catch (IllegalArgumentException e) {
+      throw new ClientException(ExitCodes.USAGE, "invalid server URL '" + s + "'");
+    }
+    if (uri.getScheme() == null || !(uri.getScheme().equals("http")
+        || uri.getScheme().equals("https")) || uri.getHost() == null) {
+      throw new ClientException(ExitCodes.USAGE,
+          "invalid server URL '" + s + "': expected http://host:port or https://host:port");
+    }
+    return s;
+  }
+
+  public String token() {
+    return firstNonBlank(token, System.getenv("ARTIFACTSTORE_TOKEN"), null);
+  }
+
+  public String actor() {
+    return firstNonBlank(actor, System.getenv("ARTIFACTSTORE_ACTOR"), null);
+  }
+
+  public boolean json() {
+    return json;
+  }
+
+  /** A client for the configured server. */
+  public ApiClient client() {
+    return new ApiClient(serverUrl(), token(), actor());
+  }
+
+  private static String firstNonBlank(String a, String b, String fallback) {
+    if (a != null && !a.isBlank()) {
+      return a;
+    }
+    if (b != null && !b.isBlank()) {
+      return b;
+    }
+    return fallback;
+  }
+}
