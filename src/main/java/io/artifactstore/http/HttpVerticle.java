@@ -93,6 +93,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/audit/verify").handler(retention::verify);
     // No body handler on uploads: the body is streamed, never buffered.
     router.put("/v1/packages/:id/files/*").handler(files::upload);
+    router.post("/v1/packages/:id/files/*").handler(json).handler(files::addByDigest);
+    router.get("/v1/stats").handler(packages::stats);
     router.route("/v1/packages/:id/files/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(files::download);
     router.route("/v1/blobs/:algorithm/:hex").method(HttpMethod.GET).method(HttpMethod.HEAD)

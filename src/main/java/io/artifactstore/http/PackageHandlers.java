@@ -45,7 +45,8 @@ final class PackageHandlers {
 
   void list(RoutingContext ctx) {
     JsonObject q = new JsonObject();
-    for (String name : new String[] {"producer", "subject", "status", "cursor"}) {
+    for (String name : new String[] {"producer", "subject", "status", "manifest_digest",
+        "cursor"}) {
       String v = ctx.request().getParam(name);
       if (v != null) {
         q.put(name, v);
@@ -100,6 +101,12 @@ final class PackageHandlers {
             return Future.failedFuture(e);
           }
         })
+        .onFailure(ctx::fail);
+  }
+
+  void stats(RoutingContext ctx) {
+    Bus.<JsonObject>request(vertx, Addresses.STATS, new JsonObject())
+        .onSuccess(s -> json(ctx, 200, s.encode(), null))
         .onFailure(ctx::fail);
   }
 
