@@ -135,6 +135,12 @@ public final class RegistryService {
     StringBuilder sql = new StringBuilder("SELECT " + PackageViews.PACKAGE_COLUMNS
         + " FROM packages WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
+    String status = q.getString("status");
+    if (status != null && !List.of(STATUS_CREATED, STATUS_UPLOADING, STATUS_FINALIZED,
+        STATUS_FAILED, STATUS_DELETED).contains(status)) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER,
+          "status must be created, uploading, finalized, failed or deleted");
+    }
     for (String field : new String[] {"producer", "subject", "status", "manifest_digest"}) {
       String v = q.getString(field);
       if (v != null) {

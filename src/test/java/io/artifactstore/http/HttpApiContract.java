@@ -137,6 +137,9 @@ abstract class HttpApiContract {
     long before = http.get("/v1/packages?limit=1000").json().getJsonArray("items").size();
     assertEquals("invalid_json", http.postJson("/v1/packages", "{not json").errorCode());
     assertEquals("invalid_json", http.postJson("/v1/packages", "[1,2]").errorCode());
+    assertEquals("invalid_json", http.postJson("/v1/packages", "\"text\"").errorCode());
+    assertEquals("invalid_json", http.postJson("/v1/packages",
+        "{\"producer\":\"p\",\"subject\":\"s\",\"metadata\":{\"n\":1e400}}").errorCode());
     assertEquals("invalid_request", http.postJson("/v1/packages", "{\"subject\":\"s\"}").errorCode());
     assertEquals("invalid_request",
         http.postJson("/v1/packages", "{\"producer\":3,\"subject\":\"s\"}").errorCode());
@@ -483,6 +486,7 @@ abstract class HttpApiContract {
     assertEquals(1, uploading.size());
     assertEquals("invalid_parameter", http.get("/v1/packages?limit=0").errorCode());
     assertEquals("invalid_parameter", http.get("/v1/packages?limit=abc").errorCode());
+    assertEquals("invalid_parameter", http.get("/v1/packages?status=weird").errorCode());
     assertEquals("invalid_parameter", http.get("/v1/packages?cursor=%21%21").errorCode());
   }
 
