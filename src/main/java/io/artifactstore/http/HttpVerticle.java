@@ -111,6 +111,7 @@ public final class HttpVerticle extends VerticleBase {
     router.put("/v1/packages/:id/files/*").handler(files::upload);
     router.post("/v1/packages/:id/files/*").handler(json).handler(files::addByDigest);
     router.get("/v1/stats").handler(packages::stats);
+    router.post("/v1/packages/:id/verify").handler(packages::verify);
     router.route("/v1/packages/:id/files/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(files::download);
     router.route("/v1/blobs/:algorithm/:hex").method(HttpMethod.GET).method(HttpMethod.HEAD)
