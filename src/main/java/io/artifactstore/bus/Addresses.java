@@ -17,6 +17,9 @@ public final class Addresses {
   /** Records a file whose bytes the data plane has committed. */
   public static final String FILE_COMMIT = "registry.file.commit";
   public static final String FILE_GET = "registry.file.get";
+  /** Adds a file whose content the server already holds, by its digest (no bytes sent). */
+  public static final String FILE_ADD_BY_DIGEST = "registry.file.add-by-digest";
+  public static final String STATS = "registry.stats";
   public static final String BLOB_LOCATE = "registry.blob.locate";
   public static final String REGISTRY_HEALTH = "registry.health";
   /** Published (to every HTTP verticle) when a package changes state: {@code {id}}. */

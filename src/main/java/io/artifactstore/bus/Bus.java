@@ -48,7 +48,18 @@ public final class Bus {
 
   /** Sends a request and maps any failure back to the catalogued error. */
   public static <T> Future<T> request(Vertx vertx, String address, JsonObject body) {
-    return vertx.eventBus().<T>request(address, body, OPTIONS)
+    return request(vertx, address, body, OPTIONS);
+  }
+
+  /** As above, with a reply timeout for long operations (re-hashing a large object). */
+  public static <T> Future<T> request(Vertx vertx, String address, JsonObject body,
+      long timeoutMillis) {
+    return request(vertx, address, body, new DeliveryOptions().setSendTimeout(timeoutMillis));
+  }
+
+  private static <T> Future<T> request(Vertx vertx, String address, JsonObject body,
+      DeliveryOptions options) {
+    return vertx.eventBus().<T>request(address, body, options)
         .map(reply -> reply.body())
         .recover(e -> Future.failedFuture(ApiException.from(e)));
   }

@@ -42,9 +42,9 @@ public final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         app.stop().compose(v -> vertx.close())
-            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            .toCompletionStage().toCompletableFuture().get(45, TimeUnit.SECONDS);
       } catch (Exception e) {
-        System.err.println("artifact-store: unclean shutdown: " + e.getMessage());
+        System.err.println("artifact-store: unclean shutdown: " + e);
       }
     }, "artifact-store-shutdown"));
     System.out.println("artifact-store listening on http://" + cfg.http().host() + ":"

@@ -12,6 +12,7 @@ public enum ErrorCode {
   INVALID_PATH(400, "the logical file path is not allowed"),
   INVALID_DIGEST_HEADER(400, "a digest header is malformed"),
   DIGEST_MISMATCH(400, "the content does not match the digest the client sent"),
+  SIZE_MISMATCH(400, "the server holds that content with another size"),
   INVALID_RANGE(400, "the Range header is malformed"),
   UNKNOWN_RETENTION_CLASS(400, "no such retention class"),
   UNSUPPORTED_FORMAT(400, "the requested format is not supported"),

@@ -98,6 +98,28 @@ final class FileHandlers {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * {@code POST /v1/packages/{id}/files/{path}} {@code {sha256, size, media_type?}}: adds a file
+   * whose content the server already holds, without its bytes (deploy by checksum).
+   */
+  void addByDigest(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx, false);
+    Object mediaType = body.getValue("media_type");
+    if (mediaType != null && !(mediaType instanceof String)) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "media_type must be a string");
+    }
+    JsonObject req = new JsonObject().put("package", ctx.pathParam("id"))
+        .put("path", logicalPath(ctx)).put("replace", Requests.flag(ctx, "replace"))
+        .put("sha256", body.getValue("sha256")).put("size", body.getValue("size"))
+        .put("media_type", body.getValue("media_type")).put("actor", Requests.actor(ctx));
+    Bus.<JsonObject>request(vertx, Addresses.FILE_ADD_BY_DIGEST, req)
+        .onSuccess(file -> ctx.response().setStatusCode(201)
+            .putHeader(HttpHeaders.LOCATION, ctx.request().path())
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(file.encode()))
+        .onFailure(ctx::fail);
+  }
+
   void download(RoutingContext ctx) {
     String pkg = ctx.pathParam("id");
     String path = logicalPath(ctx);

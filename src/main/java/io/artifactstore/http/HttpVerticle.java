@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
@@ -31,6 +32,7 @@ public final class HttpVerticle extends VerticleBase {
   private final StorageBackends backends;
   private final Metrics metrics;
   private final IntConsumer boundPort;
+  private HttpServer server;
 
   /** {@code boundPort} is told the port once listening (useful when configured as 0). */
   public HttpVerticle(AppConfig config, StorageBackends backends, Metrics metrics,
@@ -44,7 +46,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = router();
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+    server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setCompressionSupported(false)
@@ -55,6 +57,20 @@ public final class HttpVerticle extends VerticleBase {
     return server.requestHandler(router).listen()
         .onSuccess(s -> boundPort.accept(s.actualPort()));
   }
+
+  /**
+   * Stops accepting connections, gives requests in flight (uploads above all) a grace period
+   * to finish, then closes what is left; an upload cut off then is cancelled and leaves
+   * nothing behind.
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Seconds in-flight requests get to finish when the server stops. */
+  static final long SHUTDOWN_GRACE_SECONDS = 20;
 
   Router router() {
     Router router = Router.router(vertx);
@@ -93,6 +109,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/v1/audit/verify").handler(retention::verify);
     // No body handler on uploads: the body is streamed, never buffered.
     router.put("/v1/packages/:id/files/*").handler(files::upload);
+    router.post("/v1/packages/:id/files/*").handler(json).handler(files::addByDigest);
+    router.get("/v1/stats").handler(packages::stats);
+    router.post("/v1/packages/:id/verify").handler(packages::verify);
     router.route("/v1/packages/:id/files/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(files::download);
     router.route("/v1/blobs/:algorithm/:hex").method(HttpMethod.GET).method(HttpMethod.HEAD)

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,7 +46,8 @@ final class PackageHandlers {
 
   void list(RoutingContext ctx) {
     JsonObject q = new JsonObject();
-    for (String name : new String[] {"producer", "subject", "status", "cursor"}) {
+    for (String name : new String[] {"producer", "subject", "status", "manifest_digest",
+        "cursor"}) {
       String v = ctx.request().getParam(name);
       if (v != null) {
         q.put(name, v);
@@ -100,6 +102,59 @@ final class PackageHandlers {
             return Future.failedFuture(e);
           }
         })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code POST /v1/packages/{id}/verify}: the data plane re-reads and re-hashes every file of
+   * the package where it is stored; the answer lists each file with its outcome.
+   */
+  void verify(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_GET, new JsonObject().put("id", id))
+        .compose(pkg -> verifyFiles(id, pkg.getJsonArray("files"), 0, new JsonArray()))
+        .onSuccess(results -> {
+          boolean ok = results.stream().allMatch(r -> ((JsonObject) r).getBoolean("ok"));
+          json(ctx, 200, new JsonObject().put("package_id", id).put("ok", ok)
+              .put("files", results).encode(), null);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<JsonArray> verifyFiles(String id, JsonArray files, int i, JsonArray out) {
+    if (i == files.size()) {
+      return Future.succeededFuture(out);
+    }
+    String path = files.getJsonObject(i).getString("path");
+    return Bus.<JsonObject>request(vertx, Addresses.FILE_GET,
+            new JsonObject().put("package", id).put("path", path))
+        .compose(ref -> {
+          JsonArray locations = ref.getJsonArray("locations");
+          if (locations.isEmpty()) {
+            return Future.succeededFuture(new JsonObject().put("path", path).put("ok", false)
+                .put("problem", "no stored copy is recorded"));
+          }
+          JsonObject where = locations.getJsonObject(0);
+          JsonObject expected = new JsonObject().put("size", ref.getLong("size"))
+              .put("sha256", ref.getString("sha256")).put("blake3", ref.getString("blake3"));
+          return Bus.<JsonObject>request(vertx, Addresses.DATAPLANE_VERIFY,
+                  expected.copy().mergeIn(where), VERIFY_TIMEOUT_MS)
+              .map(r -> new JsonObject().put("path", path).put("ok", r.getBoolean("ok"))
+                  .put("backend", r.getString("backend")).put("expected", expected)
+                  .put("actual", new JsonObject().put("size", r.getLong("size"))
+                      .put("sha256", r.getString("sha256")).put("blake3", r.getString("blake3"))))
+              .recover(e -> Future.succeededFuture(new JsonObject().put("path", path)
+                  .put("ok", false).put("problem", e.getMessage())));
+        })
+        .compose(result -> verifyFiles(id, files, i + 1, out.add(result)));
+  }
+
+  /** Re-hashing runs at hundreds of MB/s; this allows objects of hundreds of GB. */
+  private static final long VERIFY_TIMEOUT_MS = 60 * 60 * 1000L;
+
+  void stats(RoutingContext ctx) {
+    Bus.<JsonObject>request(vertx, Addresses.STATS, new JsonObject())
+        .onSuccess(s -> json(ctx, 200, s.encode(), null))
         .onFailure(ctx::fail);
   }
 

@@ -24,15 +24,29 @@ final class Requests {
       }
       throw new ApiException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
     }
+    Object value;
     try {
-      Object value = body.asJsonObject();
-      if (value == null) {
-        throw new ApiException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
-      }
-      return (JsonObject) value;
-    } catch (DecodeException | ClassCastException e) {
+      value = io.vertx.core.json.Json.decodeValue(body.buffer());
+    } catch (DecodeException e) {
       throw new ApiException(ErrorCode.INVALID_JSON,
-          "the request body must be a JSON object: " + firstLine(e.getMessage()));
+          "the request body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new ApiException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
+    }
+    requireFiniteNumbers(object);
+    return object;
+  }
+
+  /** JSON has no infinities or NaN; a number too large for a double is refused, not mangled. */
+  private static void requireFiniteNumbers(Object value) {
+    if (value instanceof JsonObject o) {
+      o.forEach(e -> requireFiniteNumbers(e.getValue()));
+    } else if (value instanceof io.vertx.core.json.JsonArray a) {
+      a.forEach(Requests::requireFiniteNumbers);
+    } else if (value instanceof Double d && !Double.isFinite(d)
+        || value instanceof Float f && !Float.isFinite(f)) {
+      throw new ApiException(ErrorCode.INVALID_JSON, "numbers must be finite");
     }
   }
 

@@ -135,7 +135,13 @@ public final class RegistryService {
     StringBuilder sql = new StringBuilder("SELECT " + PackageViews.PACKAGE_COLUMNS
         + " FROM packages WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
-    for (String field : new String[] {"producer", "subject", "status"}) {
+    String status = q.getString("status");
+    if (status != null && !List.of(STATUS_CREATED, STATUS_UPLOADING, STATUS_FINALIZED,
+        STATUS_FAILED, STATUS_DELETED).contains(status)) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER,
+          "status must be created, uploading, finalized, failed or deleted");
+    }
+    for (String field : new String[] {"producer", "subject", "status", "manifest_digest"}) {
       String v = q.getString(field);
       if (v != null) {
         sql.append(" AND ").append(field).append(" = ?");
@@ -213,6 +219,71 @@ public final class RegistryService {
     return leaseId == null ? Future.succeededFuture()
         : db.query("DELETE FROM blob_leases WHERE lease_id = ?", leaseId).<Void>mapEmpty()
             .otherwiseEmpty();
+  }
+
+  /**
+   * Adds a file by the digest of content the server already holds: no bytes are sent. The
+   * check and the append are one step under the event-log lock, so the content cannot be
+   * reclaimed in between; content being reclaimed counts as absent ({@code blob_not_found}),
+   * and the client sends the bytes instead.
+   */
+  public Future<JsonObject> addByDigest(JsonObject req) {
+    String pkg = req.getString("package");
+    String path = LogicalPath.validate(req.getString("path"), config.limits());
+    boolean replace = req.getBoolean("replace", false);
+    String actor = actor(req);
+    Object shaValue = req.getValue("sha256");
+    Object sizeValue = req.getValue("size");
+    if (!(shaValue instanceof String sha) || !sha.matches("[0-9a-f]{64}")) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "sha256 must be 64 lowercase hex characters");
+    }
+    if (!(sizeValue instanceof Number n) || n.longValue() < 0 || n.doubleValue() != n.longValue()) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "size must be a whole number of bytes");
+    }
+    long size = ((Number) sizeValue).longValue();
+    String mediaType = mediaType(req.getString("media_type"));
+    return write(conn -> checkWritable(conn, pkg, path, replace)
+        .compose(v -> db.query(conn, "SELECT b.size, b.blake3 FROM blobs b WHERE b.sha256 = ? "
+            + "AND b.state = 'stored' AND EXISTS (SELECT 1 FROM blob_locations l "
+            + "WHERE l.sha256 = b.sha256)", sha))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new ApiException(ErrorCode.BLOB_NOT_FOUND,
+                "the server does not hold sha256:" + sha + "; send the bytes"));
+          }
+          Row blob = rows.iterator().next();
+          if (blob.getLong("size") != size) {
+            return Future.failedFuture(new ApiException(ErrorCode.SIZE_MISMATCH,
+                "sha256:" + sha + " is " + blob.getLong("size") + " bytes, not " + size));
+          }
+          JsonObject file = new JsonObject().put("package_id", pkg).put("path", path)
+              .put("size", size).put("sha256", sha).put("blake3", blob.getString("blake3"))
+              .put("media_type", mediaType);
+          return log.record(conn, new EventDraft(EventType.FILE_ADDED, pkg, actor, file));
+        })
+        .compose(e -> db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
+            + " FROM files WHERE package_id = ? AND path = ?", pkg, path)))
+        .map(rows -> PackageViews.fileJson(rows.iterator().next()));
+  }
+
+  /** Counts and sizes: {@code stored_bytes} is what the backends hold (each content once). */
+  public Future<JsonObject> stats() {
+    return db.query("SELECT (SELECT COUNT(*) FROM packages) AS packages, "
+            + "(SELECT COUNT(*) FROM packages WHERE status <> 'deleted') AS live_packages, "
+            + "(SELECT COUNT(*) FROM files) AS files, "
+            + "(SELECT COALESCE(SUM(size), 0) FROM files) AS logical_bytes, "
+            + "(SELECT COUNT(*) FROM blobs) AS blobs, "
+            + "(SELECT COALESCE(SUM(size), 0) FROM blobs) AS stored_bytes")
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new JsonObject()
+              .put("packages", r.getLong("packages"))
+              .put("live_packages", r.getLong("live_packages"))
+              .put("files", r.getLong("files"))
+              .put("logical_bytes", ((Number) r.getValue("logical_bytes")).longValue())
+              .put("blobs", r.getLong("blobs"))
+              .put("stored_bytes", ((Number) r.getValue("stored_bytes")).longValue());
+        });
   }
 
   /** Records {@code blob.stored} unless the blob is already known at that backend. */

@@ -42,6 +42,8 @@ public final class RegistryVerticle extends VerticleBase {
             .completion(),
         Bus.serve(vertx, Addresses.FILE_PREPARE, registry::prepareFile).completion(),
         Bus.serve(vertx, Addresses.FILE_COMMIT, registry::commitFile).completion(),
+        Bus.serve(vertx, Addresses.FILE_ADD_BY_DIGEST, registry::addByDigest).completion(),
+        Bus.serve(vertx, Addresses.STATS, m -> registry.stats()).completion(),
         Bus.serve(vertx, Addresses.FILE_GET,
             m -> registry.getFile(m.getString("package"), m.getString("path"))).completion(),
         Bus.serve(vertx, Addresses.BLOB_LOCATE,

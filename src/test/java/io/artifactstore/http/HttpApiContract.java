@@ -137,6 +137,9 @@ abstract class HttpApiContract {
     long before = http.get("/v1/packages?limit=1000").json().getJsonArray("items").size();
     assertEquals("invalid_json", http.postJson("/v1/packages", "{not json").errorCode());
     assertEquals("invalid_json", http.postJson("/v1/packages", "[1,2]").errorCode());
+    assertEquals("invalid_json", http.postJson("/v1/packages", "\"text\"").errorCode());
+    assertEquals("invalid_json", http.postJson("/v1/packages",
+        "{\"producer\":\"p\",\"subject\":\"s\",\"metadata\":{\"n\":1e400}}").errorCode());
     assertEquals("invalid_request", http.postJson("/v1/packages", "{\"subject\":\"s\"}").errorCode());
     assertEquals("invalid_request",
         http.postJson("/v1/packages", "{\"producer\":3,\"subject\":\"s\"}").errorCode());
@@ -483,6 +486,7 @@ abstract class HttpApiContract {
     assertEquals(1, uploading.size());
     assertEquals("invalid_parameter", http.get("/v1/packages?limit=0").errorCode());
     assertEquals("invalid_parameter", http.get("/v1/packages?limit=abc").errorCode());
+    assertEquals("invalid_parameter", http.get("/v1/packages?status=weird").errorCode());
     assertEquals("invalid_parameter", http.get("/v1/packages?cursor=%21%21").errorCode());
   }
 
@@ -609,6 +613,57 @@ abstract class HttpApiContract {
     // registry does not know about.
     assertEquals(200, http.head("/v1/blobs/sha256/" + sha256(a)).status());
     assertEquals(200, http.head("/v1/blobs/sha256/" + sha256(b)).status());
+  }
+
+  @Test
+  @DisplayName("deploy by checksum: content the server holds is added by digest without its bytes")
+  void addByDigest() throws Exception {
+    byte[] body = random(40_000, 15);
+    String hex = sha256(body);
+    String a = createPackage();
+    assertEquals(201, http.put("/v1/packages/" + a + "/files/orig.bin", body).status());
+    String b = createPackage();
+    JsonObject statsBefore = http.get("/v1/stats").json();
+
+    Http.Response added = http.postJson("/v1/packages/" + b + "/files/copy/of.bin",
+        "{\"sha256\":\"" + hex + "\",\"size\":" + body.length + ",\"media_type\":\"text/x-a\"}");
+    assertEquals(201, added.status(), added.text());
+    assertEquals(hex, added.json().getString("sha256"));
+    assertEquals("text/x-a", added.json().getString("media_type"));
+    assertArrayEquals(body, http.get("/v1/packages/" + b + "/files/copy/of.bin").body());
+    JsonObject statsAfter = http.get("/v1/stats").json();
+    assertEquals(statsBefore.getLong("stored_bytes"), statsAfter.getLong("stored_bytes"));
+    assertEquals(statsBefore.getLong("logical_bytes") + body.length,
+        statsAfter.getLong("logical_bytes"));
+
+    Http.Response unknown = http.postJson("/v1/packages/" + b + "/files/x",
+        "{\"sha256\":\"" + "a".repeat(64) + "\",\"size\":1}");
+    assertEquals(404, unknown.status());
+    assertEquals("blob_not_found", unknown.errorCode());
+    Http.Response wrongSize = http.postJson("/v1/packages/" + b + "/files/x",
+        "{\"sha256\":\"" + hex + "\",\"size\":1}");
+    assertEquals(400, wrongSize.status());
+    assertEquals("size_mismatch", wrongSize.errorCode());
+    assertEquals("invalid_request", http.postJson("/v1/packages/" + b + "/files/x",
+        "{\"sha256\":\"XYZ\",\"size\":1}").errorCode());
+    assertEquals("invalid_request", http.postJson("/v1/packages/" + b + "/files/x",
+        "{\"sha256\":\"" + hex + "\",\"size\":\"big\"}").errorCode());
+    assertEquals("file_exists", http.postJson("/v1/packages/" + b + "/files/copy/of.bin",
+        "{\"sha256\":\"" + hex + "\",\"size\":" + body.length + "}").errorCode());
+    assertEquals(404, http.get("/v1/packages/" + b + "/files/x").status());
+  }
+
+  @Test
+  @DisplayName("packages are found by manifest digest")
+  void findByManifestDigest() {
+    String id = createPackage();
+    http.put("/v1/packages/" + id + "/files/m", "m".getBytes());
+    String digest = http.postJson("/v1/packages/" + id + "/finalize", "").json()
+        .getString("manifest_digest");
+    JsonArray items = http.get("/v1/packages?manifest_digest=" + digest).json()
+        .getJsonArray("items");
+    assertEquals(1, items.size());
+    assertEquals(id, items.getJsonObject(0).getString("id"));
   }
 
   @Test
