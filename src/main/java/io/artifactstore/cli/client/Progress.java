@@ -67,7 +67,10 @@ public final class Progress implements AutoCloseable {
     long done = bytes.get();
     double secs = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
     double rate = done / secs;
-    String eta = rate > 0 && totalBytes > done
+    // An estimate from the first instants (a few bytes, or time spent hashing before sending)
+    // is noise: wait for a second and a mebibyte of data.
+    boolean settled = secs >= 1 && done >= 1024 * 1024;
+    String eta = settled && rate > 0 && totalBytes > done
         ? duration((long) ((totalBytes - done) / rate)) : "--:--";
     String line = String.format(Locale.ROOT, "%s %d/%d files  %s/%s  %s/s  ETA %s", label,
         files.get(), totalFiles, size(done), size(totalBytes), size((long) rate), eta);
