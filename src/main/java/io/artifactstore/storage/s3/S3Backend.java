@@ -308,8 +308,11 @@ public final class S3Backend implements StorageBackend {
     Kind kind;
     if (cause instanceof S3Exception s3) {
       int status = s3.statusCode();
-      kind = status == 404 ? Kind.NOT_FOUND
-          : status == 401 || status == 403 || status >= 500 ? Kind.UNAVAILABLE
+      // A missing bucket is a misconfigured or unreachable store, not a missing object.
+      boolean noBucket = s3.awsErrorDetails() != null
+          && "NoSuchBucket".equals(s3.awsErrorDetails().errorCode());
+      kind = status == 404 && !noBucket ? Kind.NOT_FOUND
+          : noBucket || status == 401 || status == 403 || status >= 500 ? Kind.UNAVAILABLE
           : Kind.IO;
     } else if (cause instanceof SdkClientException) {
       kind = Kind.UNAVAILABLE;

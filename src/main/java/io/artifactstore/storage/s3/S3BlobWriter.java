@@ -167,6 +167,7 @@ final class S3BlobWriter implements BlobWriter {
                     .key(tempKey).uploadId(id).partNumber(partNumber).contentLength((long) length),
                 AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(bytes, 0, length)))))
         .onComplete(ar -> {
+          boolean wasFull = writeQueueFull();
           inflight--;
           inflightBytes -= length;
           if (ar.succeeded()) {
@@ -175,12 +176,11 @@ final class S3BlobWriter implements BlobWriter {
           } else {
             recordFailure(ar.cause());
           }
-          partSettled();
+          partSettled(wasFull);
         });
   }
 
-  private void partSettled() {
-    boolean wasFull = writeQueueFull();
+  private void partSettled(boolean wasFull) {
     if (state == State.OPEN && failure == null) {
       pump();
     }
