@@ -50,10 +50,13 @@ final class S3BlobWriter implements BlobWriter {
   private byte[] current;
   private int filled;
   private final ArrayDeque<Buffer> overflow = new ArrayDeque<>();
+  /** Whole-part arrays whose upload finished, reused so that a large upload allocates a few. */
+  private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
   private long overflowBytes;
   private int inflight;
   private long inflightBytes;
   private long peakBufferedBytes;
+  private int partArrays;
   private int nextPartNumber = 1;
   private final List<CompletedPart> parts = new ArrayList<>();
   private Future<String> uploadId;
@@ -81,6 +84,14 @@ final class S3BlobWriter implements BlobWriter {
   /** The most bytes this writer has held in memory at once: parts filling, waiting, in flight. */
   long peakBufferedBytes() {
     return peakBufferedBytes;
+  }
+
+  /**
+   * Whole-part arrays allocated so far (the first, growing one aside). Completed parts' arrays
+   * are reused, so this stays at most {@code max_inflight_parts + 1} however large the object.
+   */
+  int partArraysAllocated() {
+    return partArrays;
   }
 
   @Override
@@ -151,8 +162,13 @@ final class S3BlobWriter implements BlobWriter {
     byte[] bytes = current;
     int length = filled;
     int partNumber = nextPartNumber++;
-    // Past the first part the object is known to be large: allocate whole parts from now on.
-    current = new byte[partSize];
+    // Past the first part the object is known to be large: whole parts from now on.
+    if (spare.isEmpty()) {
+      current = new byte[partSize];
+      partArrays++;
+    } else {
+      current = spare.poll();
+    }
     filled = 0;
     inflight++;
     inflightBytes += length;
@@ -170,6 +186,9 @@ final class S3BlobWriter implements BlobWriter {
           boolean wasFull = writeQueueFull();
           inflight--;
           inflightBytes -= length;
+          if (bytes.length == partSize && state == State.OPEN) {
+            spare.add(bytes);
+          }
           if (ar.succeeded()) {
             parts.add(CompletedPart.builder().partNumber(partNumber).eTag(ar.result().eTag())
                 .build());
@@ -341,6 +360,7 @@ final class S3BlobWriter implements BlobWriter {
     if (cleanup == null) {
       overflow.clear();
       overflowBytes = 0;
+      spare.clear();
       current = new byte[0];
       filled = 0;
       Future<String> started = uploadId;

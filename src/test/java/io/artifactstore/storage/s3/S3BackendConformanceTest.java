@@ -180,6 +180,8 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
       assertTrue(writer.peakBufferedBytes() <= bound,
           "held " + writer.peakBufferedBytes() + " bytes, bound " + bound);
       assertTrue(writer.peakBufferedBytes() >= 2L * partSize, "parts were uploaded concurrently");
+      assertTrue(writer.partArraysAllocated() <= 3,
+          writer.partArraysAllocated() + " part buffers allocated for 10 parts");
       assertEquals(content, readFrom(bounded, keyOf(content), 0, -1));
     } finally {
       await(bounded::close);
