@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP API end to end against a real server: real verticles, a real database (one subclass
- * per database) and the local storage backend.
+ * per database) and, unless a subclass configures another, the local storage backend.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class HttpApiContract {
@@ -50,8 +50,10 @@ abstract class HttpApiContract {
   @BeforeAll
   void startServer(@TempDir Path tempDir) {
     dir = tempDir;
-    server = TestServer.start(database(), dir, json -> json.getJsonObject("limits")
-        .put("max_path_depth", 8).put("max_metadata_bytes", 4096));
+    server = TestServer.start(database(), dir, json -> {
+      json.getJsonObject("limits").put("max_path_depth", 8).put("max_metadata_bytes", 4096);
+      configure(json);
+    });
     http = new Http(server.baseUrl());
   }
 
@@ -82,6 +84,13 @@ abstract class HttpApiContract {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
+  /** Changes the server's configuration JSON further, such as its storage backends. */
+  void configure(JsonObject json) {}
+
+  /**
+   * Objects stored under a content address by the default backend. Suites whose default is not
+   * the local backend override this and {@link #uploadLeftovers()}.
+   */
   long blobCount() throws IOException {
     Path root = dir.resolve("blobs").resolve("sha256");
     if (!Files.exists(root)) {
@@ -92,6 +101,7 @@ abstract class HttpApiContract {
     }
   }
 
+  /** Temporary upload data the default backend still holds. */
   long uploadLeftovers() throws IOException {
     Path uploads = dir.resolve("blobs").resolve("_uploads");
     if (!Files.exists(uploads)) {

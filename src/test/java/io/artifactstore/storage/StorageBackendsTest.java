@@ -35,9 +35,9 @@ class StorageBackendsTest {
   }
 
   @Test
-  @DisplayName("factories for local and memory are found on the class path")
+  @DisplayName("factories for local, memory and s3 are found on the class path")
   void factoriesDiscovered() {
-    assertEquals(List.of("local", "memory"), List.copyOf(StorageBackends.factories().keySet()));
+    assertEquals(List.of("local", "memory", "s3"), List.copyOf(StorageBackends.factories().keySet()));
   }
 
   @Test
