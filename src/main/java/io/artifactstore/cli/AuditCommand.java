@@ -2,14 +2,8 @@ package io.artifactstore.cli;
 
 import io.artifactstore.audit.AuditLog;
 import io.artifactstore.config.AppConfig;
-import io.artifactstore.db.Database;
-import io.artifactstore.db.Migrations;
-import io.artifactstore.events.EventLog;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,29 +28,20 @@ public final class AuditCommand {
     @Override
     public Integer call() throws Exception {
       AppConfig cfg = config.load();
-      Migrations.apply(cfg.database());
-      Vertx vertx = Vertx.vertx();
-      try {
-        Database db = Database.open(vertx, cfg.database());
-        JsonObject result = new AuditLog(new EventLog(db, Clock.systemUTC())).verify()
-            .eventually(() -> db.close())
-            .toCompletionStage().toCompletableFuture().get(1, TimeUnit.HOURS);
-        boolean ok = result.getBoolean("ok");
-        if (json) {
-          System.out.println(result.encode());
-        } else if (ok) {
-          System.out.println("audit log intact: " + result.getLong("events") + " events, head "
-              + result.getValue("head_seq") + " sha256:" + result.getString("head_digest"));
-        } else {
-          JsonObject b = result.getJsonObject("first_break");
-          System.out.println("audit log BROKEN at event " + b.getLong("seq") + ": "
-              + b.getString("problem") + " (" + result.getLong("events_checked")
-              + " events before it are intact)");
-        }
-        return ok ? 0 : 1;
-      } finally {
-        vertx.close();
+      JsonObject result = OnEventLog.run(cfg, log -> new AuditLog(log).verify());
+      boolean ok = result.getBoolean("ok");
+      if (json) {
+        System.out.println(result.encode());
+      } else if (ok) {
+        System.out.println("audit log intact: " + result.getLong("events") + " events, head "
+            + result.getValue("head_seq") + " sha256:" + result.getString("head_digest"));
+      } else {
+        JsonObject b = result.getJsonObject("first_break");
+        System.out.println("audit log BROKEN at event " + b.getLong("seq") + ": "
+            + b.getString("problem") + " (" + result.getLong("events_checked")
+            + " events before it are intact)");
       }
+      return ok ? 0 : 1;
     }
   }
 }
