@@ -11,9 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -23,7 +21,8 @@ import java.util.concurrent.Executors;
  * <p>Vert.x's {@code AsyncFile} hands every buffer to the worker pool as a positional write, so
  * the writes of one upload run on several threads at once and contend for the file's lock in
  * the kernel; measured here, that spinning cost more CPU than the copying. Here each file has a
- * serial lane on a small I/O pool: writes of one file are sequential, files proceed in parallel.
+ * serial lane on a small I/O pool: writes of one file are sequential, files proceed in parallel,
+ * and the lane writes with direct I/O where the filesystem allows ({@link DirectFileSink}).
  * Results and handlers run on the creating context. The write queue is bounded in bytes.
  */
 final class SequentialFile {
@@ -35,7 +34,7 @@ final class SequentialFile {
       new NamedDaemonThreads("artifactstore-io"));
 
   private final Context context;
-  private final FileChannel channel;
+  private final DirectFileSink channel;
   private final SerialExecutor lane = new SerialExecutor(IO);
   private long queued;
   private int maxQueue = DEFAULT_MAX_QUEUE_BYTES;
@@ -46,7 +45,7 @@ final class SequentialFile {
   /** Written by the lane, read by the lane: the first write failure stops later writes. */
   private IOException laneFailure;
 
-  private SequentialFile(Context context, FileChannel channel) {
+  private SequentialFile(Context context, DirectFileSink channel) {
     this.context = context;
     this.channel = channel;
   }
@@ -54,8 +53,7 @@ final class SequentialFile {
   /** Creates {@code path}, which must not exist, for writing. */
   static Future<SequentialFile> create(Vertx vertx, Path path) {
     Context context = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> FileChannel.open(path, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE), false)
+    return vertx.executeBlocking(() -> DirectFileSink.create(path), false)
         .map(ch -> new SequentialFile(context, ch));
   }
 
@@ -70,9 +68,7 @@ final class SequentialFile {
     lane.execute(() -> {
       if (laneFailure == null) {
         try {
-          while (bytes.hasRemaining()) {
-            channel.write(bytes);
-          }
+          channel.write(bytes);
         } catch (IOException e) {
           laneFailure = e;
         }
