@@ -17,6 +17,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +28,7 @@ import java.util.regex.Pattern;
 public final class HttpVerticle extends VerticleBase {
 
   static final int MAX_CHUNK_BYTES = 256 * 1024;
+  private static final Logger LOG = Logger.getLogger(HttpVerticle.class.getName());
   private static final Pattern FILE_ROUTE = Pattern.compile("/v1/packages/[^/]+/files/");
 
   private final AppConfig config;
@@ -54,6 +57,13 @@ public final class HttpVerticle extends VerticleBase {
         // larger chunks cut the per-chunk overhead of uploads by an order of magnitude.
         .setMaxChunkSize(MAX_CHUNK_BYTES)
         .setIdleTimeout(300));
+    // A client that goes away mid-transfer (a cut download, an abandoned upload) is routine:
+    // handled here so that it is not logged as an error; anything else is.
+    server.connectionHandler(conn -> conn.exceptionHandler(e -> {
+      if (!ErrorHandling.clientWentAway(e)) {
+        LOG.log(Level.WARNING, "connection from " + conn.remoteAddress() + " failed", e);
+      }
+    }));
     return server.requestHandler(router).listen()
         .onSuccess(s -> boundPort.accept(s.actualPort()));
   }
