@@ -28,10 +28,12 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * are kept (by reference) until a part slot frees up.
  *
  * <p>An upload that never fills one part is sent as a single PutObject straight to its content
- * address at commit: no temporary object, no copy. A larger one is a multipart upload to a
- * temporary key that commit completes, copies server-side to its content address (unless that
- * already exists) and deletes. Cancel and every failure abort the multipart upload or delete the
- * temporary object, so nothing stays behind. Every method runs on the writer's context.
+ * address at commit. A larger one is a multipart upload to its data key
+ * {@code <prefix>objects/<uuid>}, which commit completes in place and then names from its content
+ * address with a pointer (an empty object with the data key in its metadata), unless the content
+ * address already exists, in which case the new data object is deleted. The bytes are never
+ * copied. Cancel and every failure abort the multipart upload or delete the completed data
+ * object, so nothing stays behind. Every method runs on the writer's context.
  */
 final class S3BlobWriter implements BlobWriter {
 
@@ -43,7 +45,10 @@ final class S3BlobWriter implements BlobWriter {
   private final Context context;
   private final int partSize;
   private final int maxInflight;
-  private final String tempKey;
+  /** The data key relative to the prefix, as a pointer names it. */
+  private final String dataKey;
+  /** The object key the multipart upload goes to. */
+  private final String dataObjectKey;
 
   private State state = State.OPEN;
   private long bytesWritten;
@@ -72,13 +77,14 @@ final class S3BlobWriter implements BlobWriter {
     this.context = context;
     this.partSize = backend.options().partSizeBytes();
     this.maxInflight = backend.options().maxInflightParts();
-    this.tempKey = backend.newTempKey();
+    this.dataKey = S3Backend.newDataKey();
+    this.dataObjectKey = backend.dataObjectKey(dataKey);
     this.current = new byte[Math.min(INITIAL_CAPACITY, partSize)];
   }
 
-  /** The temporary key a multipart upload of this writer goes to. */
-  String tempKey() {
-    return tempKey;
+  /** The object key a multipart upload of this writer goes to. */
+  String dataObjectKey() {
+    return dataObjectKey;
   }
 
   /** The most bytes this writer has held in memory at once: parts filling, waiting, in flight. */
@@ -174,13 +180,13 @@ final class S3BlobWriter implements BlobWriter {
     inflightBytes += length;
     trackPeak();
     if (uploadId == null) {
-      uploadId = backend.call("start upload " + tempKey, () -> backend.client()
-          .createMultipartUpload(b -> b.bucket(backend.options().bucket()).key(tempKey)))
+      uploadId = backend.call("start upload " + dataObjectKey, () -> backend.client()
+          .createMultipartUpload(b -> b.bucket(backend.options().bucket()).key(dataObjectKey)))
           .map(r -> r.uploadId());
     }
-    uploadId.compose(id -> backend.call("upload part " + partNumber + " of " + tempKey,
+    uploadId.compose(id -> backend.call("upload part " + partNumber + " of " + dataObjectKey,
             () -> backend.client().uploadPart(b -> b.bucket(backend.options().bucket())
-                    .key(tempKey).uploadId(id).partNumber(partNumber).contentLength((long) length),
+                    .key(dataObjectKey).uploadId(id).partNumber(partNumber).contentLength((long) length),
                 AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(bytes, 0, length)))))
         .onComplete(ar -> {
           boolean wasFull = writeQueueFull();
@@ -279,7 +285,7 @@ final class S3BlobWriter implements BlobWriter {
     if (uploadId == null && overflowBytes == 0 && filled < partSize) {
       published = putSmall(key);
     } else {
-      published = completeMultipart().compose(v -> publishTemp(key, size));
+      published = completeMultipart().compose(v -> publishPointer(key, size));
     }
     return published
         .map(deduplicated -> new CommitResult(key, size, deduplicated))
@@ -295,8 +301,8 @@ final class S3BlobWriter implements BlobWriter {
     byte[] bytes = current;
     int length = filled;
     String target = backend.objectKey(key);
-    return backend.withKeyLock(key, () -> backend.headSize(target).compose(existing ->
-        existing.isPresent()
+    return backend.withKeyLock(key, () -> backend.exists(key).compose(existing ->
+        existing
             ? Future.succeededFuture(true)
             : backend.call("put " + key, () -> backend.client().putObject(
                     b -> b.bucket(backend.options().bucket()).key(target)
@@ -318,22 +324,31 @@ final class S3BlobWriter implements BlobWriter {
       }
       List<CompletedPart> sorted = new ArrayList<>(parts);
       sorted.sort(Comparator.comparing(CompletedPart::partNumber));
-      return uploadId.compose(id -> backend.call("complete upload " + tempKey,
+      return uploadId.compose(id -> backend.call("complete upload " + dataObjectKey,
           () -> backend.client().completeMultipartUpload(b -> b.bucket(backend.options().bucket())
-              .key(tempKey).uploadId(id).multipartUpload(m -> m.parts(sorted)))))
+              .key(dataObjectKey).uploadId(id).multipartUpload(m -> m.parts(sorted)))))
           .onSuccess(r -> uploadId = null)
           .mapEmpty();
     });
   }
 
-  /** Under the key's lock: copy the temporary object to its address unless it exists there. */
-  private Future<Boolean> publishTemp(BlobKey key, long size) {
+  /**
+   * Under the key's lock: point the content address at the data object unless the address
+   * exists; if it does, the new data object is deleted and the commit is a duplicate.
+   */
+  private Future<Boolean> publishPointer(BlobKey key, long size) {
     String target = backend.objectKey(key);
-    return backend.withKeyLock(key, () -> backend.headSize(target).compose(existing ->
-            existing.isPresent()
+    return backend.withKeyLock(key, () -> backend.exists(key).compose(existing ->
+            existing
                 ? Future.succeededFuture(true)
-                : ServerSideCopy.copy(backend, tempKey, target, size).map(false)))
-        .compose(deduplicated -> backend.deleteObject(tempKey).map(deduplicated));
+                : backend.call("put pointer " + key, () -> backend.client().putObject(
+                        b -> b.bucket(backend.options().bucket()).key(target).contentLength(0L)
+                            .metadata(S3Backend.pointerMetadata(dataKey, size)),
+                        AsyncRequestBody.empty()))
+                    .map(false)))
+        .compose(deduplicated -> deduplicated
+            ? backend.deleteObject(dataObjectKey).map(true)
+            : Future.succeededFuture(false));
   }
 
   @Override
@@ -354,7 +369,7 @@ final class S3BlobWriter implements BlobWriter {
 
   /**
    * Drops buffered bytes, waits for parts in flight, then aborts the multipart upload (or, once
-   * completed, deletes the temporary object). Runs once; never fails.
+   * completed, deletes the data object). Runs once; never fails.
    */
   private Future<Void> discard() {
     if (cleanup == null) {
@@ -367,11 +382,11 @@ final class S3BlobWriter implements BlobWriter {
       boolean completed = started == null && nextPartNumber > 1;
       cleanup = idle().compose(v -> {
         if (started != null) {
-          return started.compose(id -> backend.call("abort upload " + tempKey,
+          return started.compose(id -> backend.call("abort upload " + dataObjectKey,
               () -> backend.client().abortMultipartUpload(b -> b.bucket(backend.options().bucket())
-                  .key(tempKey).uploadId(id)))).<Void>mapEmpty();
+                  .key(dataObjectKey).uploadId(id)))).<Void>mapEmpty();
         }
-        return completed ? backend.deleteObject(tempKey) : Future.<Void>succeededFuture();
+        return completed ? backend.deleteObject(dataObjectKey) : Future.<Void>succeededFuture();
       }).<Void>mapEmpty().otherwiseEmpty();
     }
     return cleanup;

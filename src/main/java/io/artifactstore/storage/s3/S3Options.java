@@ -31,17 +31,12 @@ public record S3Options(
     int connectTimeoutMs,
     int requestTimeoutMs,
     int apiCallTimeoutMs,
-    int maxConnections,
-    long multipartCopyThresholdBytes,
-    long copyPartSizeBytes) {
+    int maxConnections) {
 
   /** The smallest part S3 accepts, except for the last part of an upload. */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
-  /** S3's largest single CopyObject; larger objects are copied part by part. */
-  public static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
 
   static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
-  static final long DEFAULT_COPY_PART_SIZE = 512L * 1024 * 1024;
 
   private static final Set<String> KNOWN = Set.of("type", "endpoint", "region", "bucket",
       "prefix", "path_style", "access_key_id", "secret_access_key", "credentials",
@@ -108,26 +103,14 @@ public record S3Options(
     return new S3Options(id, endpoint, region, bucket, prefix,
         bool(id, o, "path_style", true), accessKeyId, secret, chain,
         checksum.equals("when_required"), partSize, inflight, connect, request, apiCall,
-        connections, MAX_SINGLE_COPY, DEFAULT_COPY_PART_SIZE);
-  }
-
-  /**
-   * The same options with other thresholds for server-side copies, so that tests can exercise
-   * the multipart copy without 5 GiB objects.
-   */
-  S3Options withCopyThresholds(long multipartCopyThreshold, long copyPartSize) {
-    return new S3Options(id, endpoint, region, bucket, prefix, pathStyle, accessKeyId,
-        secretAccessKey, defaultCredentials, checksumWhenRequired, partSizeBytes, maxInflightParts,
-        connectTimeoutMs, requestTimeoutMs, apiCallTimeoutMs, maxConnections,
-        multipartCopyThreshold, copyPartSize);
+        connections);
   }
 
   /** The same options with another part size, below the configurable minimum (tests only). */
   S3Options withPartSize(int partSize, int inflight) {
     return new S3Options(id, endpoint, region, bucket, prefix, pathStyle, accessKeyId,
         secretAccessKey, defaultCredentials, checksumWhenRequired, partSize, inflight,
-        connectTimeoutMs, requestTimeoutMs, apiCallTimeoutMs, maxConnections,
-        multipartCopyThresholdBytes, copyPartSizeBytes);
+        connectTimeoutMs, requestTimeoutMs, apiCallTimeoutMs, maxConnections);
   }
 
   /** Everything but the secret, which is only said to be set. */

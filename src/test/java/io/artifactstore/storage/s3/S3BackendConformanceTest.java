@@ -21,13 +21,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import java.util.List;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
  * The conformance suite against {@link S3Backend} on an in-process S3Proxy, plus what only an
- * object store shows: multipart uploads and copies, the memory bound, leftovers in the bucket.
+ * object store shows: multipart uploads, pointers to data objects, the memory bound, leftovers in
+ * the bucket.
  */
 class S3BackendConformanceTest extends StorageBackendConformanceTest {
 
@@ -45,18 +47,33 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
     return config.getString("bucket");
   }
 
-  /** A backend on the same bucket with other part and copy sizes. */
-  private S3Backend backendWith(int partSize, int inflight, long copyThreshold) {
-    S3Options options = S3Options.parse("s3", config).withPartSize(partSize, inflight)
-        .withCopyThresholds(copyThreshold, 5L * MIB);
+  /** A backend on the same bucket with another part size. */
+  private S3Backend backendWith(int partSize, int inflight) {
+    S3Options options = S3Options.parse("s3", config).withPartSize(partSize, inflight);
     return await(() -> S3BackendFactory.create(vertx, options));
   }
 
+  /** Every data object is named by a pointer; no probe, no unfinished multipart upload. */
   @Override
   protected void assertNoTemporaryLeftovers() {
-    assertEquals(List.of(), TestS3.get().keys(bucket(), S3Backend.UPLOADS), "temporary objects");
+    List<String> named = TestS3.get().keys(bucket(), "sha256/").stream()
+        .map(this::pointedDataKey).filter(k -> k != null).sorted().toList();
+    assertEquals(named, TestS3.get().keys(bucket(), S3Backend.OBJECTS).stream().sorted().toList(),
+        "data objects that no pointer names");
+    assertEquals(List.of(), TestS3.get().keys(bucket(), "_uploads/"), "temporary objects");
     assertEquals(List.of(), TestS3.get().keys(bucket(), S3Backend.HEALTH), "health probes");
     assertEquals(List.of(), TestS3.get().pendingUploads(bucket()), "unfinished multipart uploads");
+  }
+
+  /** The data key the object at {@code key} names if it is a pointer, else null. */
+  private String pointedDataKey(String key) {
+    HeadObjectResponse head = TestS3.get().client().headObject(b -> b.bucket(bucket()).key(key))
+        .join();
+    return head.metadata().get(S3Backend.META_DATA_KEY);
+  }
+
+  private HeadObjectResponse headRaw(String key) {
+    return TestS3.get().client().headObject(b -> b.bucket(bucket()).key(key)).join();
   }
 
   private static Buffer random(int size, long seed) {
@@ -113,7 +130,7 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
   @Test
   @DisplayName("a 23 MiB object in 5 MiB parts round-trips, with ranges across part boundaries")
   void multipartRoundTrip() {
-    S3Backend parts = backendWith(5 * MIB, 2, S3Options.MAX_SINGLE_COPY);
+    S3Backend parts = backendWith(5 * MIB, 2);
     try {
       Buffer content = random(23 * MIB, 40);
       BlobKey key = keyOf(content);
@@ -124,6 +141,7 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
 
       assertEquals(new CommitResult(key, content.length(), false), result);
       assertEquals(List.of(parts.objectKey(key)), TestS3.get().keys(bucket(), "sha256/"));
+      assertEquals(1, TestS3.get().keys(bucket(), S3Backend.OBJECTS).size(), "one data object");
       assertEquals(content, readFrom(parts, key, 0, -1));
       long boundary = 5L * MIB;
       assertEquals(content.getBuffer((int) boundary - 10, (int) boundary + 10),
@@ -137,6 +155,8 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
       assertEquals(key.hex(), verified.sha256());
       assertTrue(await(() -> parts.newWriter().compose(w -> writeUnderBackPressure(w, content, MIB)
           .compose(n -> w.commit(key)))).deduplicated(), "the same large content again");
+      assertEquals(1, TestS3.get().keys(bucket(), S3Backend.OBJECTS).size(),
+          "the duplicate's data object is deleted");
       assertNoTemporaryLeftovers();
     } finally {
       await(parts::close);
@@ -144,23 +164,85 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
   }
 
   @Test
-  @DisplayName("objects above the copy threshold are copied part by part (checksums when required)")
-  void multipartCopy() {
+  @DisplayName("a large object is stored once under objects/, with a pointer at its address and no copy (checksums when required)")
+  void largeObjectStoredOnce() {
     // checksum_mode when_required: plain signed uploads, as for servers rejecting CRC trailers.
     config.put("checksum_mode", "when_required");
-    S3Backend copying = backendWith(5 * MIB, 4, MIB);
+    S3Backend large = backendWith(5 * MIB, 4);
     try {
       Buffer content = random(12 * MIB + 7, 41);
       BlobKey key = keyOf(content);
-      BlobWriter writer = await(copying::newWriter);
+      S3BlobWriter writer = (S3BlobWriter) await(large::newWriter);
       await(() -> writeUnderBackPressure(writer, content, 256 * 1024));
 
       assertFalse(await(() -> writer.commit(key)).deduplicated());
 
-      assertEquals(content, readFrom(copying, key, 0, -1));
+      List<String> data = TestS3.get().keys(bucket(), S3Backend.OBJECTS);
+      assertEquals(List.of(writer.dataObjectKey()), data, "the multipart upload's own key");
+      assertEquals(content.length(), headRaw(data.get(0)).contentLength());
+      HeadObjectResponse pointer = headRaw(large.objectKey(key));
+      assertEquals(0L, pointer.contentLength(), "the address holds a pointer, not a copy");
+      assertEquals(data.get(0), pointer.metadata().get(S3Backend.META_DATA_KEY));
+      assertEquals(String.valueOf(content.length()), pointer.metadata().get(S3Backend.META_SIZE));
+      assertEquals(List.of(large.objectKey(key)), TestS3.get().keys(bucket(), "sha256/"));
+
+      assertEquals(content.length(), await(() -> large.head(key)).orElseThrow().size());
+      assertTrue(large.isCached(key), "the resolved pointer is cached");
+      assertEquals(content, readFrom(large, key, 0, -1));
+      assertEquals(content.getBuffer(7 * MIB, 7 * MIB + 9), readFrom(large, key, 7 * MIB, 9));
+      assertEquals(Buffer.buffer(), readFrom(large, key, content.length(), -1));
+      awaitFailure(Kind.INVALID_STATE, () -> large.get(key, content.length() + 1L, -1));
+      assertEquals(key.hex(), await(() -> large.verify(key)).sha256());
+      assertNoTemporaryLeftovers();
+
+      // A fresh backend (another server) resolves the same pointer from the bucket.
+      S3Backend other = backendWith(5 * MIB, 4);
+      try {
+        assertEquals(content.getBuffer(5 * MIB - 3, 5 * MIB + 3),
+            readFrom(other, key, 5 * MIB - 3, 6), "a range, pointer not yet cached");
+        assertFalse(await(() -> other.delete(BlobKey.sha256("0".repeat(64)))));
+        assertEquals(content.length(), await(() -> other.head(key)).orElseThrow().size());
+        assertEquals(content, readFrom(other, key, 0, -1));
+      } finally {
+        await(other::close);
+      }
+
+      assertTrue(await(() -> large.delete(key)));
+      assertFalse(large.isCached(key), "delete drops the cached pointer");
+      assertEquals(List.of(), TestS3.get().keys(bucket(), ""), "pointer and data object deleted");
+      assertTrue(await(() -> large.head(key)).isEmpty());
+      awaitFailure(Kind.NOT_FOUND, () -> large.get(key, 0, -1));
+      assertFalse(await(() -> large.delete(key)));
+    } finally {
+      await(large::close);
+    }
+  }
+
+  @Test
+  @DisplayName("a cached pointer whose objects were deleted elsewhere reads as absent")
+  void stalePointerCache() {
+    S3Backend large = backendWith(5 * MIB, 2);
+    S3Backend other = backendWith(5 * MIB, 2);
+    try {
+      Buffer content = random(6 * MIB, 48);
+      BlobKey key = keyOf(content);
+      await(() -> large.newWriter().compose(w -> writeUnderBackPressure(w, content, MIB)
+          .compose(n -> w.commit(key))));
+      assertEquals(content, readFrom(large, key, 0, -1));
+      assertTrue(large.isCached(key));
+
+      assertTrue(await(() -> other.delete(key)));
+
+      assertTrue(await(() -> large.head(key)).isEmpty());
+      awaitFailure(Kind.NOT_FOUND, () -> large.get(key, 0, -1));
+      awaitFailure(Kind.NOT_FOUND, () -> large.verify(key));
+      assertFalse(await(() -> large.newWriter().compose(w -> writeUnderBackPressure(w, content, MIB)
+          .compose(n -> w.commit(key)))).deduplicated(), "stored again after the delete");
+      assertEquals(content, readFrom(large, key, 0, -1));
       assertNoTemporaryLeftovers();
     } finally {
-      await(copying::close);
+      await(large::close);
+      await(other::close);
     }
   }
 
@@ -169,7 +251,7 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
   void memoryBound() {
     int partSize = 5 * MIB;
     int chunk = 256 * 1024;
-    S3Backend bounded = backendWith(partSize, 2, S3Options.MAX_SINGLE_COPY);
+    S3Backend bounded = backendWith(partSize, 2);
     try {
       Buffer content = random(48 * MIB, 42);
       S3BlobWriter writer = (S3BlobWriter) await(bounded::newWriter);
@@ -193,7 +275,7 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
   @Test
   @DisplayName("cancelling a multipart upload aborts it: no object, no pending upload")
   void cancelMultipart() {
-    S3Backend parts = backendWith(5 * MIB, 2, S3Options.MAX_SINGLE_COPY);
+    S3Backend parts = backendWith(5 * MIB, 2);
     try {
       Buffer content = random(13 * MIB, 43);
       BlobWriter writer = await(parts::newWriter);
@@ -210,6 +292,7 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
 
       assertNoTemporaryLeftovers();
       assertEquals(List.of(), TestS3.get().keys(bucket(), "sha256/"));
+      assertEquals(List.of(), TestS3.get().keys(bucket(), S3Backend.OBJECTS));
     } finally {
       await(parts::close);
     }
@@ -218,14 +301,14 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
   @Test
   @DisplayName("a commit that fails midway leaves nothing behind and reports a storage failure")
   void failedCommitLeavesNothing() {
-    S3Backend parts = backendWith(5 * MIB, 2, S3Options.MAX_SINGLE_COPY);
+    S3Backend parts = backendWith(5 * MIB, 2);
     try {
       Buffer content = random(11 * MIB, 44);
       BlobKey key = keyOf(content);
       BlobWriter writer = await(parts::newWriter);
       await(() -> writeUnderBackPressure(writer, content, 256 * 1024));
-      // An object where the address needs a folder makes the copy to the address fail on the
-      // filesystem that S3Proxy stores in.
+      // An object where the address needs a folder makes the pointer's write fail on the
+      // filesystem that S3Proxy stores in, after the data object is complete.
       String blocker = "sha256/" + key.hex().substring(0, 2);
       TestS3.get().client().putObject(b -> b.bucket(bucket()).key(blocker),
           software.amazon.awssdk.core.async.AsyncRequestBody.fromString("in the way")).join();
@@ -237,7 +320,8 @@ class S3BackendConformanceTest extends StorageBackendConformanceTest {
       assertTrue(failure instanceof StorageException, failure.toString());
       assertTrue(failure.getMessage().startsWith("s3 " + bucket()), failure.getMessage());
       await(writer::cancel);
-      assertNoTemporaryLeftovers();
+      assertEquals(List.of(), TestS3.get().keys(bucket(), S3Backend.OBJECTS), "data object");
+      assertEquals(List.of(), TestS3.get().pendingUploads(bucket()), "unfinished uploads");
       assertEquals(List.of(blocker), TestS3.get().keys(bucket(), "sha256/"));
     } finally {
       await(parts::close);
