@@ -20,8 +20,20 @@ public record AppConfig(
     }
   }
 
-  /** Configured backends by id (each a JSON object with {@code type}) and the default's id. */
-  public record Storage(String defaultBackend, JsonObject backends) {}
+  /**
+   * Configured backends by id (each a JSON object with {@code type}), the default's id, and
+   * the backend chosen instead of the default for uploads into packages of some retention
+   * classes.
+   */
+  public record Storage(String defaultBackend, JsonObject backends,
+      Map<String, String> backendByRetentionClass) {
+
+    /** Where new bytes of a package of {@code retentionClass} go. */
+    public String backendFor(String retentionClass) {
+      return retentionClass == null ? defaultBackend
+          : backendByRetentionClass.getOrDefault(retentionClass, defaultBackend);
+    }
+  }
 
   /** Limits on what clients may send. {@code maxFileBytes} 0 means no limit. */
   public record Limits(

@@ -23,6 +23,9 @@ public final class ConfigKeys {
   public static final String STORAGE_DEFAULT_BACKEND = "storage.default_backend";
   /** Section of backends by id; each entry has a {@code type} and options of that type. */
   public static final String STORAGE_BACKENDS = "storage.backends";
+  /** Section mapping retention class names to the backend id their new uploads go to. */
+  public static final String STORAGE_BACKEND_BY_RETENTION_CLASS =
+      "storage.backend_by_retention_class";
 
   public static final String LIMITS_MAX_PATH_BYTES = "limits.max_path_bytes";
   public static final String LIMITS_MAX_PATH_DEPTH = "limits.max_path_depth";
@@ -39,7 +42,8 @@ public final class ConfigKeys {
   public static final String RETENTION_SWEEPER_DRY_RUN = "retention.sweeper.dry_run";
 
   /** Keys whose value is a section whose own keys are chosen by the operator. */
-  static final String[] OPEN_SECTIONS = {STORAGE_BACKENDS, RETENTION_CLASSES};
+  static final String[] OPEN_SECTIONS =
+      {STORAGE_BACKENDS, STORAGE_BACKEND_BY_RETENTION_CLASS, RETENTION_CLASSES};
 
   private ConfigKeys() {}
 

@@ -194,7 +194,16 @@ public final class ConfigLoader {
       throw new ConfigException(ConfigKeys.STORAGE_DEFAULT_BACKEND,
           "names no configured backend: '" + defaultBackend + "'");
     }
-    AppConfig.Storage storage = new AppConfig.Storage(defaultBackend, backends);
+    JsonObject byClassJson = section(c, ConfigKeys.STORAGE_BACKEND_BY_RETENTION_CLASS);
+    Map<String, String> byClass = new LinkedHashMap<>();
+    for (String className : byClassJson.fieldNames()) {
+      String key = ConfigKeys.STORAGE_BACKEND_BY_RETENTION_CLASS + "." + className;
+      if (!(byClassJson.getValue(className) instanceof String id) || !backends.containsKey(id)) {
+        throw new ConfigException(key, "names no configured backend: '"
+            + byClassJson.getValue(className) + "'");
+      }
+      byClass.put(className, id);
+    }
 
     AppConfig.Limits limits = new AppConfig.Limits(
         intIn(c, ConfigKeys.LIMITS_MAX_PATH_BYTES, 16, 4096),
@@ -226,6 +235,14 @@ public final class ConfigLoader {
         bool(c, ConfigKeys.RETENTION_SWEEPER_ENABLED),
         positiveDuration(c, ConfigKeys.RETENTION_SWEEPER_INTERVAL),
         bool(c, ConfigKeys.RETENTION_SWEEPER_DRY_RUN));
+    for (String className : byClass.keySet()) {
+      if (!classes.containsKey(className)) {
+        throw new ConfigException(ConfigKeys.STORAGE_BACKEND_BY_RETENTION_CLASS + "." + className,
+            "names no configured retention class");
+      }
+    }
+    AppConfig.Storage storage =
+        new AppConfig.Storage(defaultBackend, backends, Map.copyOf(byClass));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper));
   }

@@ -9,6 +9,7 @@ import io.artifactstore.error.ErrorCode;
 import io.artifactstore.hashing.Digests;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.LogicalPath;
+import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageBackends;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,7 +75,9 @@ final class FileHandlers {
             ctx.put(CONTINUE_SENT, true);
             ctx.response().writeContinue();
           }
-          return ingest.store(backends.defaultBackend(), req, expected, leases);
+          StorageBackend backend = backends.get(
+              config.storage().backendFor(ok.getString("retention_class")));
+          return ingest.store(backend, req, expected, leases);
         })
         .onFailure(e -> metrics.upload(
             ApiException.from(e).code().status() < 500 ? "rejected" : "failed", 0, false))

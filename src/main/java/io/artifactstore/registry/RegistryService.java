@@ -174,13 +174,18 @@ public final class RegistryService {
     });
   }
 
-  /** Checks, before any byte is read, that {@code path} may be written into the package. */
+  /**
+   * Checks, before any byte is read, that {@code path} may be written into the package; the
+   * answer carries the package's retention class, which may choose the backend.
+   */
   public Future<JsonObject> prepareFile(JsonObject req) {
     String pkg = req.getString("package");
     String path = LogicalPath.validate(req.getString("path"), config.limits());
     boolean replace = req.getBoolean("replace", false);
-    return db.pool().withConnection(conn -> checkWritable(conn, pkg, path, replace))
-        .map(v -> new JsonObject().put("package", pkg).put("path", path));
+    return db.pool().withConnection(conn -> checkWritable(conn, pkg, path, replace)
+            .compose(v -> loadPackage(conn, pkg)))
+        .map(p -> new JsonObject().put("package", pkg).put("path", path)
+            .put("retention_class", p.getString("retention_class")));
   }
 
   /**

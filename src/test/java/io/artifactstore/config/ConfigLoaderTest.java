@@ -75,6 +75,15 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(null, Map.of("ARTIFACTSTORE_RETENTION_CLASSES_TRANSIENT", "7 days")));
     assertKey("retention.default_class",
         () -> ConfigLoader.load(null, Map.of("ARTIFACTSTORE_RETENTION_DEFAULT_CLASS", "nope")));
+    Path byClass = dir.resolve("byclass.json");
+    Files.writeString(byClass, "{\"storage\":{\"backend_by_retention_class\":{\"transient\":\"s3\"}}}");
+    assertKey("storage.backend_by_retention_class.transient",
+        () -> ConfigLoader.load(byClass, Map.of()));
+    Path byUnknownClass = dir.resolve("byunknown.json");
+    Files.writeString(byUnknownClass,
+        "{\"storage\":{\"backend_by_retention_class\":{\"weekly\":\"local\"}}}");
+    assertKey("storage.backend_by_retention_class.weekly",
+        () -> ConfigLoader.load(byUnknownClass, Map.of()));
     Path typo = dir.resolve("typo.json");
     Files.writeString(typo, "{\"http\":{\"prot\":1}}");
     assertKey("http.prot", () -> ConfigLoader.load(typo, Map.of()));

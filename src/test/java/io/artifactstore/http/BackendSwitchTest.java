@@ -56,4 +56,30 @@ class BackendSwitchTest {
           .resolve(sha.substring(2, 4)).resolve(sha)), "and not in the local folder");
     }
   }
+
+  @Test
+  @DisplayName("storage.backend_by_retention_class sends the bytes of some classes to another backend")
+  void backendByRetentionClass(@TempDir Path dir) throws Exception {
+    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir, json -> {
+      json.getJsonObject("storage").getJsonObject("backends")
+          .put("mem", new JsonObject().put("type", "memory"));
+      json.getJsonObject("storage").put("backend_by_retention_class",
+          new JsonObject().put("transient", "mem"));
+    })) {
+      Http http = new Http(server.baseUrl());
+      String scratch = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\","
+          + "\"retention_class\":\"transient\"}").json().getString("id");
+      String kept = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}")
+          .json().getString("id");
+      assertEquals(201, http.put("/v1/packages/" + scratch + "/files/a", "scratch".getBytes())
+          .status());
+      assertEquals(201, http.put("/v1/packages/" + kept + "/files/a", "kept".getBytes()).status());
+      assertEquals("mem", http.postJson("/v1/packages/" + scratch + "/verify", "").json()
+          .getJsonArray("files").getJsonObject(0).getString("backend"));
+      assertEquals("local", http.postJson("/v1/packages/" + kept + "/verify", "").json()
+          .getJsonArray("files").getJsonObject(0).getString("backend"));
+      assertArrayEquals("scratch".getBytes(),
+          http.get("/v1/packages/" + scratch + "/files/a").body());
+    }
+  }
 }
