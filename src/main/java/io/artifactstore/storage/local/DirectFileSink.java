@@ -36,8 +36,24 @@ final class DirectFileSink implements AutoCloseable {
     this.channel = channel;
     this.direct = direct;
     this.alignment = alignment;
-    this.buffer = ByteBuffer.allocateDirect(BUFFER_BYTES + alignment).alignedSlice(alignment)
-        .limit(BUFFER_BYTES);
+    this.buffer = takeBuffer(alignment);
+  }
+
+  /**
+   * Aligned buffers are kept for reuse: direct memory is freed only when the garbage collector
+   * gets to the buffer, and a stream of small uploads would otherwise allocate a mebibyte each.
+   */
+  private static final int POOLED = 32;
+  private static final java.util.concurrent.BlockingQueue<ByteBuffer> POOL =
+      new java.util.concurrent.ArrayBlockingQueue<>(POOLED);
+
+  private static ByteBuffer takeBuffer(int alignment) {
+    ByteBuffer b = POOL.poll();
+    if (b == null || b.alignmentOffset(0, alignment) != 0) {
+      b = ByteBuffer.allocateDirect(BUFFER_BYTES + alignment).alignedSlice(alignment);
+    }
+    b.clear().limit(BUFFER_BYTES);
+    return b;
   }
 
   /** Creates {@code path}, which must not exist. */
@@ -109,6 +125,7 @@ final class DirectFileSink implements AutoCloseable {
       }
     } finally {
       channel.close();
+      POOL.offer(buffer);
     }
   }
 
