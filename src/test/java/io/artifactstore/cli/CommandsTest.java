@@ -64,35 +64,36 @@ class CommandsTest {
     assertTrue(r.err().contains("database.url"), r.err());
   }
 
-  @Test
-  @DisplayName("rebuild-views on a server's database replays its events and exits 0")
-  void rebuildViews() throws Exception {
-    String url;
-    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir)) {
+  /**
+   * Runs a server on {@code <dir>/server.sqlite}, creates one package, stops it, and returns a
+   * configuration file naming that database.
+   */
+  private Path serverDatabaseConfig() throws Exception {
+    String url = "sqlite:" + dir.resolve("server.sqlite");
+    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir,
+        json -> json.getJsonObject("database").put("url", url))) {
       Http http = new Http(server.baseUrl());
       assertEquals(201, http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}")
           .status());
-      url = server.config().database().url();
     }
     Path file = dir.resolve("c.json");
     Files.writeString(file, "{\"database\":{\"url\":\"" + url + "\"}}");
+    return file;
+  }
+
+  @Test
+  @DisplayName("rebuild-views on a server's database replays its events and exits 0")
+  void rebuildViews() throws Exception {
+    Path file = serverDatabaseConfig();
     assertEquals(0, run("rebuild-views", "--config", file.toString()).code());
   }
 
   @Test
   @DisplayName("audit verify exits 0 on an intact log and 1 after an event is edited")
   void auditVerify() throws Exception {
-    String url;
-    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir)) {
-      Http http = new Http(server.baseUrl());
-      assertEquals(201, http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}")
-          .status());
-      url = server.config().database().url();
-    }
-    Path file = dir.resolve("c.json");
-    Files.writeString(file, "{\"database\":{\"url\":\"" + url + "\"}}");
+    Path file = serverDatabaseConfig();
     assertEquals(0, run("audit", "verify", "--config", file.toString()).code());
-    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + url.substring(7));
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("server.sqlite"));
         var s = c.createStatement()) {
       s.executeUpdate("UPDATE events SET subject_id = 'forged' WHERE seq = 6");
     }
