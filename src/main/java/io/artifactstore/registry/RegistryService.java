@@ -93,6 +93,11 @@ public final class RegistryService {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "metadata must be a JSON object");
     }
     JsonObject metadata = metadataValue == null ? new JsonObject() : (JsonObject) metadataValue;
+    try {
+      CanonicalJson.requireIJsonNumbers(metadata);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "metadata: " + e.getMessage());
+    }
     int metadataBytes = CanonicalJson.encodeBytes(metadata).length;
     if (metadataBytes > config.limits().maxMetadataBytes()) {
       throw new ApiException(ErrorCode.METADATA_TOO_LARGE, "metadata is " + metadataBytes
