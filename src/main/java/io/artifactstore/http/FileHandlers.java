@@ -68,7 +68,8 @@ final class FileHandlers {
     }
     JsonObject target = new JsonObject().put("package", pkg).put("path", path)
         .put("replace", replace);
-    Bus.<JsonObject>request(vertx, Addresses.FILE_PREPARE, target)
+    Bus.<JsonObject>request(vertx, Addresses.FILE_PREPARE,
+            target.copy().put("media_type", req.getHeader(HttpHeaders.CONTENT_TYPE)))
         .compose(ok -> {
           // A client that asked to wait sends the body only now that it will be accepted.
           if (expectsContinue(req)) {

@@ -40,7 +40,6 @@ public final class RegistryService {
 
   private static final int MAX_PRODUCER = 256;
   private static final int MAX_SUBJECT = 512;
-  private static final int MAX_MEDIA_TYPE = 255;
 
   private final EventLog log;
   private final Database db;
@@ -180,13 +179,15 @@ public final class RegistryService {
   }
 
   /**
-   * Checks, before any byte is read, that {@code path} may be written into the package; the
-   * answer carries the package's retention class, which may choose the backend.
+   * Checks, before any byte is read, that {@code path} may be written into the package with
+   * {@code media_type}; the answer carries the package's retention class, which may choose the
+   * backend.
    */
   public Future<JsonObject> prepareFile(JsonObject req) {
     String pkg = req.getString("package");
     String path = LogicalPath.validate(req.getString("path"), config.limits());
     boolean replace = req.getBoolean("replace", false);
+    MediaType.of(req.getString("media_type"));
     return db.pool().withConnection(conn -> checkWritable(conn, pkg, path, replace)
             .compose(v -> loadPackage(conn, pkg)))
         .map(p -> new JsonObject().put("package", pkg).put("path", path)
@@ -204,7 +205,7 @@ public final class RegistryService {
     String pkg = ref.getString("package");
     String path = LogicalPath.validate(ref.getString("path"), config.limits());
     boolean replace = ref.getBoolean("replace", false);
-    String mediaType = mediaType(ref.getString("media_type"));
+    String mediaType = MediaType.of(ref.getString("media_type"));
     String actor = actor(ref);
     String sha256 = ref.getString("sha256");
     String blake3 = ref.getString("blake3");
@@ -251,7 +252,7 @@ public final class RegistryService {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "size must be a whole number of bytes");
     }
     long size = ((Number) sizeValue).longValue();
-    String mediaType = mediaType(req.getString("media_type"));
+    String mediaType = MediaType.of(req.getString("media_type"));
     return write(conn -> checkWritable(conn, pkg, path, replace)
         .compose(v -> db.query(conn, "SELECT b.size, b.blake3 FROM blobs b WHERE b.sha256 = ? "
             + "AND b.state = 'stored' AND EXISTS (SELECT 1 FROM blob_locations l "
@@ -518,17 +519,6 @@ public final class RegistryService {
       throw new ApiException(ErrorCode.INVALID_REQUEST, field + " contains a control character");
     }
     return s;
-  }
-
-  private static String mediaType(String given) {
-    if (given == null || given.isBlank()) {
-      return "application/octet-stream";
-    }
-    String t = given.trim();
-    if (t.length() > MAX_MEDIA_TYPE || t.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "Content-Type is not a valid media type");
-    }
-    return t;
   }
 
   private static String actor(JsonObject req) {
