@@ -22,8 +22,8 @@ public final class Addresses {
   public static final String STATS = "registry.stats";
   public static final String BLOB_LOCATE = "registry.blob.locate";
   public static final String REGISTRY_HEALTH = "registry.health";
-  /** Published (to every HTTP verticle) when a package changes state: {@code {id}}. */
-  public static final String PACKAGE_CHANGED = "registry.package.changed";
+  /** Published after commits that change what may be served: {@link CacheInvalidation}. */
+  public static final String CACHE_INVALIDATE = "registry.cache.invalidate";
 
   /** Leases content for an upload about to commit it (see retention.Reclaimer). */
   public static final String BLOB_RESERVE = "registry.blob.reserve";

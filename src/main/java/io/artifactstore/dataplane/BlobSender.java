@@ -5,17 +5,28 @@ import io.artifactstore.error.ErrorCode;
 import io.artifactstore.storage.BlobKey;
 import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageBackends;
+import io.artifactstore.storage.StorageException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Sends stored bytes to an HTTP response: zero-copy {@code sendFile} when the backend keeps a
- * local file, otherwise a back-pressured pipe from the backend's stream. Headers are the
- * caller's business; this only moves bytes.
+ * Sends stored bytes to an HTTP response in two steps, so that nothing is committed to the
+ * client before the bytes are known to be there: {@link #open} finds the object and opens it
+ * (a missing object, a short one or a storage failure is an error the caller can still answer
+ * with a status of its own), then {@link Opened#send} writes it. A backend that keeps a local
+ * file sends it zero-copy ({@code sendfile}); others are piped with back-pressure. Header fields
+ * are the caller's business; this only moves bytes.
  */
 public final class BlobSender {
 
@@ -26,42 +37,136 @@ public final class BlobSender {
   }
 
   /**
-   * Picks the location to read from a reference's {@code locations}: the default backend when it
-   * holds the blob, else the first configured backend that does.
+   * Opens {@code length} bytes from {@code offset} of the object a reference names
+   * ({@code {sha256, size, locations: [{backend, location}]}}), trying its locations in order of
+   * preference: the default backend first, then the others as recorded. Fails with a
+   * {@link StorageException} of kind {@code NOT_FOUND} when no location holds it, with
+   * {@code storage_unavailable} when no configured backend is named or a stored object does not
+   * have the recorded size, and with the backend's failure otherwise.
    */
-  public Located locate(JsonObject ref) {
-    JsonArray locations = ref.getJsonArray("locations", new JsonArray());
-    Located chosen = null;
-    for (int i = 0; i < locations.size(); i++) {
-      JsonObject l = locations.getJsonObject(i);
-      Optional<StorageBackend> backend = Optional.ofNullable(backends.all().get(l.getString("backend")));
-      if (backend.isEmpty()) {
-        continue;
-      }
-      Located candidate = new Located(backend.get(), BlobKey.fromRelativePath(l.getString("location")));
-      if (backend.get() == backends.defaultBackend()) {
-        return candidate;
-      }
-      if (chosen == null) {
-        chosen = candidate;
-      }
+  public Future<Opened> open(JsonObject ref, long offset, long length) {
+    List<Located> candidates = candidates(ref);
+    if (candidates.isEmpty()) {
+      return Future.failedFuture(new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
+          "no configured storage backend holds blob sha256:" + ref.getString("sha256")));
     }
-    if (chosen == null) {
-      throw new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
-          "no configured storage backend holds blob sha256:" + ref.getString("sha256"));
-    }
-    return chosen;
+    return openFirst(candidates, 0, ref.getLong("size"), offset, length);
   }
 
-  /** Sends {@code length} bytes from {@code offset}; the response is ended when done. */
-  public Future<Void> send(Located at, HttpServerResponse response, long offset, long length) {
+  private Future<Opened> openFirst(List<Located> candidates, int i, long size, long offset,
+      long length) {
+    Located at = candidates.get(i);
+    return openAt(at, size, offset, length).recover(e -> {
+      if (i + 1 < candidates.size() && e instanceof StorageException s
+          && s.kind() == StorageException.Kind.NOT_FOUND) {
+        return openFirst(candidates, i + 1, size, offset, length);
+      }
+      return Future.failedFuture(e);
+    });
+  }
+
+  private Future<Opened> openAt(Located at, long size, long offset, long length) {
     Optional<Path> file = at.backend().localFile(at.key());
     if (file.isPresent()) {
-      return response.sendFile(file.get().toString(), offset, length);
+      try {
+        RandomAccessFile raf = new RandomAccessFile(file.get().toFile(), "r");
+        if (raf.length() != size) {
+          long actual = raf.length();
+          raf.close();
+          return Future.failedFuture(new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
+              "the stored object " + at.key() + " in backend " + at.backend().id() + " has "
+                  + actual + " bytes, not the recorded " + size));
+        }
+        return Future.succeededFuture(new FileOpened(raf, offset, length));
+      } catch (FileNotFoundException e) {
+        // Removed between the check and the open (reclaimed, say): as absent.
+        return Future.failedFuture(new StorageException(StorageException.Kind.NOT_FOUND,
+            "no object " + at.key()));
+      } catch (IOException e) {
+        return Future.failedFuture(new StorageException(StorageException.Kind.IO,
+            "cannot open " + at.key() + ": " + e.getMessage(), e));
+      }
     }
-    return at.backend().get(at.key(), offset, length).compose(stream -> stream.pipeTo(response));
+    return at.backend().get(at.key(), offset, length).map(StreamOpened::new);
+  }
+
+  private List<Located> candidates(JsonObject ref) {
+    JsonArray locations = ref.getJsonArray("locations", new JsonArray());
+    List<Located> out = new ArrayList<>();
+    for (int i = 0; i < locations.size(); i++) {
+      JsonObject l = locations.getJsonObject(i);
+      StorageBackend backend = backends.all().get(l.getString("backend"));
+      if (backend == null) {
+        continue;
+      }
+      Located candidate = new Located(backend, BlobKey.fromRelativePath(l.getString("location")));
+      if (backend == backends.defaultBackend()) {
+        out.add(0, candidate);
+      } else {
+        out.add(candidate);
+      }
+    }
+    return out;
   }
 
   /** A blob in one backend. */
-  public record Located(StorageBackend backend, BlobKey key) {}
+  private record Located(StorageBackend backend, BlobKey key) {}
+
+  /** An open object: sent once, or closed unsent. */
+  public interface Opened {
+
+    /** Writes the opened bytes to {@code response} and ends it; releases the object. */
+    Future<Void> send(HttpServerResponse response);
+
+    /** Releases the object without sending it (a HEAD, a client gone). */
+    void close();
+  }
+
+  private static final class FileOpened implements Opened {
+    private final RandomAccessFile file;
+    private final long offset;
+    private final long length;
+
+    FileOpened(RandomAccessFile file, long offset, long length) {
+      this.file = file;
+      this.offset = offset;
+      this.length = length;
+    }
+
+    @Override
+    public Future<Void> send(HttpServerResponse response) {
+      return response.sendFile(file, offset, length).eventually(() -> {
+        close();
+        return Future.succeededFuture();
+      });
+    }
+
+    @Override
+    public void close() {
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // read-only: nothing was written that could be lost
+      }
+    }
+  }
+
+  private static final class StreamOpened implements Opened {
+    private final ReadStream<Buffer> stream;
+
+    StreamOpened(ReadStream<Buffer> stream) {
+      this.stream = stream;
+    }
+
+    @Override
+    public Future<Void> send(HttpServerResponse response) {
+      return stream.pipeTo(response);
+    }
+
+    @Override
+    public void close() {
+      // Clearing the handler of a backend's read stream releases it (StorageBackend#get).
+      stream.handler(null);
+    }
+  }
 }

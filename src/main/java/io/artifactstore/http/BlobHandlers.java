@@ -4,10 +4,12 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** {@code GET} and {@code HEAD /v1/blobs/{sha256|blake3}/{hex}}: content-addressed reads. */
 final class BlobHandlers {
@@ -30,9 +32,8 @@ final class BlobHandlers {
     if (!hex.matches("[0-9a-f]{64}")) {
       throw new ApiException(ErrorCode.INVALID_PARAMETER, "the digest must be 64 hex characters");
     }
-    Bus.<JsonObject>request(vertx, Addresses.BLOB_LOCATE,
-            new JsonObject().put("algorithm", algorithm).put("hex", hex))
-        .compose(ref -> downloads.serve(ctx, ref))
-        .onFailure(ctx::fail);
+    Supplier<Future<JsonObject>> locate = () -> Bus.request(vertx, Addresses.BLOB_LOCATE,
+        new JsonObject().put("algorithm", algorithm).put("hex", hex));
+    locate.get().compose(ref -> downloads.serve(ctx, ref, locate)).onFailure(ctx::fail);
   }
 }

@@ -4,7 +4,9 @@ import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.metrics.Metrics;
+import io.artifactstore.storage.StorageException;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,18 +14,28 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * GET and HEAD of stored content (package files and blobs): validators, conditional requests,
- * single byte ranges and the body. The ETag is the SHA-256 of the content, so it is strong and
- * the same wherever the content is served from.
+ * GET and HEAD of stored content (package files and blobs): validators, conditional requests
+ * (RFC 9110 section 13.2.2), one byte range (section 14), and the body.
+ *
+ * <p>The status line is written only once the bytes are open for reading. Content the registry
+ * still lists but storage no longer holds (reclaimed a moment ago, or lost) is looked up again:
+ * the registry's answer then (404 {@code blob_not_found}, 410 {@code package_deleted}) is the
+ * client's, or 503 {@code storage_unavailable} when the registry still lists it. A client never
+ * gets a 200 that is cut short for want of bytes.
+ *
+ * <p>The ETag is the quoted SHA-256 hex of the content: strong, and the same wherever the
+ * content is served from. {@code Last-Modified} is when the file was added, when known.
  */
 final class Downloads {
+
+  private static final Logger LOG = Logger.getLogger(Downloads.class.getName());
 
   private final BlobSender sender;
   private final Metrics metrics;
@@ -33,111 +45,116 @@ final class Downloads {
     this.metrics = metrics;
   }
 
-  /** Serves {@code ref} ({@code size, sha256, media_type, locations, added_at?}). */
-  Future<Void> serve(RoutingContext ctx, JsonObject ref) {
+  /**
+   * Serves {@code ref} ({@code size, sha256, media_type, locations, added_at?});
+   * {@code lookUpAgain} asks the registry afresh, when storage does not hold what {@code ref}
+   * names.
+   */
+  Future<Void> serve(RoutingContext ctx, JsonObject ref,
+      Supplier<Future<JsonObject>> lookUpAgain) {
     HttpServerRequest req = ctx.request();
     HttpServerResponse resp = ctx.response();
     long size = ref.getLong("size");
-    String sha256 = ref.getString("sha256");
-    String etag = "\"" + sha256 + "\"";
-    BlobSender.Located at = sender.locate(ref);
-
-    resp.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
-        .putHeader(HttpHeaders.ETAG, etag)
-        .putHeader("Repr-Digest", "sha-256=:"
-            + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256)) + ":");
-    String lastModified = httpDate(ref.getString("added_at"));
-    if (lastModified != null) {
-      resp.putHeader(HttpHeaders.LAST_MODIFIED, lastModified);
-    }
-    if (matchesAny(req.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
-      return resp.setStatusCode(304).end();
-    }
-    resp.putHeader(HttpHeaders.CONTENT_TYPE, ref.getString("media_type"));
-
-    ByteRange range = null;
-    String rangeHeader = req.getHeader("Range");
-    if (rangeHeader != null && ifRangeHolds(req.getHeader("If-Range"), etag,
-        lastModified)) {
-      try {
-        range = ByteRange.parse(rangeHeader, size);
-      } catch (ApiException e) {
-        if (e.code() == ErrorCode.RANGE_NOT_SATISFIABLE) {
-          resp.putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
-        }
-        throw e;
+    Conditionals.Validators validators = validators(ref);
+    MultiMap headers = req.headers();
+    switch (Conditionals.evaluate(req.method(), headers, validators)) {
+      case NOT_MODIFIED -> {
+        putRepresentationHeaders(resp, ref, validators);
+        return resp.setStatusCode(304).end();
       }
+      case PRECONDITION_FAILED -> {
+        return Future.failedFuture(Responses.preconditionFailed());
+      }
+      case PROCEED -> { }
     }
-    long offset = 0;
-    long length = size;
+    ByteRange range = range(req, size, validators);
+    long offset = range == null ? 0 : range.offset();
+    long length = range == null ? size : range.length();
+    return sender.open(ref, offset, length).transform(ar -> {
+      if (ar.succeeded()) {
+        return send(req, ref, validators, range, length, ar.result());
+      }
+      if (!missing(ar.cause())) {
+        return Future.failedFuture(ar.cause());
+      }
+      // Storage does not hold what the registry named: the registry's current answer (the
+      // package deleted, the blob reclaimed, the file replaced) decides.
+      return lookUpAgain.get().compose(fresh -> fresh.getString("sha256").equals(ref.getString("sha256"))
+          ? Future.failedFuture(lost(ref))
+          : serve(ctx, fresh, () -> Future.failedFuture(lost(fresh))));
+    });
+  }
+
+  private Future<Void> send(HttpServerRequest req, JsonObject ref,
+      Conditionals.Validators validators, ByteRange range, long length, BlobSender.Opened opened) {
+    HttpServerResponse resp = req.response();
+    if (resp.closed()) {
+      // The client left while the content was being found.
+      opened.close();
+      return Future.succeededFuture();
+    }
+    putRepresentationHeaders(resp, ref, validators);
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, ref.getString("media_type"))
+        .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
     if (range != null) {
-      offset = range.offset();
-      length = range.length();
-      resp.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, range.contentRange(size));
+      resp.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE,
+          range.contentRange(ref.getLong("size")));
     }
-    resp.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
-    if (req.method() == HttpMethod.HEAD) {
+    if (req.method() == HttpMethod.HEAD || length == 0) {
+      opened.close();
       return resp.end();
     }
     metrics.download(length);
-    if (length == 0) {
-      return resp.end();
-    }
-    if (resp.closed()) {
-      // The client left while the reference was being looked up.
-      return Future.succeededFuture();
-    }
-    return sender.send(at, resp, offset, length);
+    return opened.send(resp);
   }
 
-  /** If-None-Match with weak comparison; {@code *} matches any current representation. */
-  static boolean matchesAny(String header, String etag) {
-    if (header == null) {
-      return false;
-    }
-    for (String candidate : header.split(",")) {
-      String c = candidate.trim();
-      if (c.equals("*")) {
-        return true;
-      }
-      if (c.startsWith("W/")) {
-        c = c.substring(2);
-      }
-      if (c.equals(etag)) {
-        return true;
-      }
-    }
-    return false;
+  /** A stored content's validators: the quoted SHA-256 hex and when it was added, if known. */
+  static Conditionals.Validators validators(JsonObject ref) {
+    String added = ref.getString("added_at");
+    return new Conditionals.Validators(EntityTag.strong(ref.getString("sha256")),
+        added == null ? null : Instant.parse(added));
   }
 
   /**
-   * If-Range: the range applies only when the validator still matches: an entity tag compared
-   * strongly, or a date equal to Last-Modified.
+   * The range a GET asks for and may have: null for the whole content (no Range, a HEAD, a
+   * failed {@code If-Range}, or a Range the server ignores).
    */
-  static boolean ifRangeHolds(String header, String etag, String lastModified) {
-    if (header == null) {
-      return true;
-    }
-    String h = header.trim();
-    if (h.startsWith("\"") || h.startsWith("W/")) {
-      return h.equals(etag);
-    }
-    if (lastModified == null) {
-      return false;
+  private static ByteRange range(HttpServerRequest req, long size,
+      Conditionals.Validators validators) {
+    String header = req.getHeader("Range");
+    if (header == null || req.method() != HttpMethod.GET
+        || !Conditionals.ifRangeHolds(req.headers(), validators)) {
+      return null;
     }
     try {
-      return Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(h))
-          .equals(Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(lastModified)));
-    } catch (DateTimeParseException e) {
-      return false;
+      return ByteRange.parse(header, size);
+    } catch (ApiException e) {
+      if (e.code() == ErrorCode.RANGE_NOT_SATISFIABLE) {
+        req.response().putHeader(HttpHeaders.CONTENT_RANGE, ByteRange.unsatisfied(size));
+      }
+      throw e;
     }
   }
 
-  private static String httpDate(String iso) {
-    if (iso == null) {
-      return null;
-    }
-    return DateTimeFormatter.RFC_1123_DATE_TIME.format(
-        Instant.parse(iso).atZone(ZoneOffset.UTC).withNano(0));
+  /** Header fields of the selected representation, shared by 200, 206, 304 and HEAD. */
+  private static void putRepresentationHeaders(HttpServerResponse resp, JsonObject ref,
+      Conditionals.Validators validators) {
+    Responses.putValidators(resp, validators);
+    resp.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("Repr-Digest", "sha-256=:" + Base64.getEncoder()
+            .encodeToString(HexFormat.of().parseHex(ref.getString("sha256"))) + ":");
+  }
+
+  private static boolean missing(Throwable e) {
+    return e instanceof StorageException s && s.kind() == StorageException.Kind.NOT_FOUND;
+  }
+
+  /** Content the registry lists that no backend holds: a storage failure, logged. */
+  private static ApiException lost(JsonObject ref) {
+    LOG.log(Level.WARNING, "the registry lists sha256:" + ref.getString("sha256")
+        + " but no storage backend holds it");
+    return new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
+        "the content sha256:" + ref.getString("sha256") + " is listed but not stored");
   }
 }

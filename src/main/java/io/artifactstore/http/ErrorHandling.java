@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.channels.ClosedChannelException;
@@ -30,9 +32,37 @@ final class ErrorHandling {
 
   static void install(Router router) {
     router.route().failureHandler(ErrorHandling::render);
-    for (int status : new int[] {400, 404, 405, 413, 414, 431, 500}) {
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
       router.errorHandler(status, ErrorHandling::render);
     }
+  }
+
+  /**
+   * Answers a request the HTTP codec could not parse (a malformed request line or header, a
+   * request line or header section over the limits) with the same JSON error body as every
+   * other error, then closes the connection: what follows on it cannot be trusted to be a
+   * request. A client error, so nothing is logged above debug level.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiException error;
+    if (cause instanceof TooLongHttpLineException) {
+      error = new ApiException(ErrorCode.URI_TOO_LONG);
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      error = new ApiException(ErrorCode.HEADER_FIELDS_TOO_LARGE);
+    } else {
+      error = new ApiException(ErrorCode.INVALID_REQUEST, "the request is malformed: "
+          + (cause == null ? "unparsable" : String.valueOf(cause.getMessage())));
+    }
+    LOG.log(Level.FINE, "malformed request from " + request.remoteAddress(), cause);
+    Buffer body = error.toJson().toBuffer();
+    request.response().setStatusCode(error.code().status())
+        .putHeader(HttpHeaders.DATE, HttpDates.now())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()))
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(body)
+        .onComplete(v -> request.connection().close());
   }
 
   static void render(RoutingContext ctx) {
@@ -52,10 +82,11 @@ final class ErrorHandling {
       ctx.request().connection().close();
       return;
     }
-    resp.setStatusCode(error.code().status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-    HttpServerRequest req = ctx.request();
     Buffer body = error.toJson().toBuffer();
+    resp.setStatusCode(error.code().status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+    HttpServerRequest req = ctx.request();
     if (req.isEnded() || req.version() == HttpVersion.HTTP_2) {
       resp.end(body);
       return;
@@ -89,6 +120,17 @@ final class ErrorHandling {
     resp.end(body).onComplete(v -> req.connection().close());
   }
 
+  /**
+   * Whether a connection failed on input the client got wrong: a failure of the HTTP codec
+   * (a malformed or oversized request line, header section or chunk), which Netty reports as a
+   * {@code DecoderException} or, for a bad method or version, an
+   * {@code IllegalArgumentException}.
+   */
+  static boolean malformedByClient(Throwable failure) {
+    return failure instanceof io.netty.handler.codec.DecoderException
+        || failure instanceof IllegalArgumentException;
+  }
+
   static boolean clientWentAway(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof HttpClosedException || t instanceof ClosedChannelException) {
@@ -119,8 +161,7 @@ final class ErrorHandling {
         case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED,
             ctx.request().method() + " is not allowed on " + ctx.request().path());
         case 413 -> new ApiException(ErrorCode.BODY_TOO_LARGE);
-        case 400, 414, 431 -> new ApiException(ErrorCode.INVALID_REQUEST,
-            "the request is malformed");
+        case 400 -> new ApiException(ErrorCode.INVALID_REQUEST, "the request is malformed");
         default -> new ApiException(ErrorCode.INTERNAL_ERROR);
       };
     }

@@ -2,6 +2,7 @@ package io.artifactstore.http;
 
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
+import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.Ingest;
 import io.artifactstore.error.ApiException;
@@ -17,6 +18,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code PUT}, {@code GET} and {@code HEAD /v1/packages/{id}/files/{path}}. Uploads stream:
@@ -128,11 +131,26 @@ final class FileHandlers {
     String pkg = ctx.pathParam("id");
     String path = logicalPath(ctx);
     JsonObject cached = cache.get(pkg, path);
-    Future<JsonObject> ref = cached != null ? Future.succeededFuture(cached)
-        : Bus.<JsonObject>request(vertx, Addresses.FILE_GET,
-                new JsonObject().put("package", pkg).put("path", path))
-            .onSuccess(cache::offer);
-    ref.compose(r -> downloads.serve(ctx, r)).onFailure(ctx::fail);
+    Supplier<Future<JsonObject>> lookUp = () -> Bus.<JsonObject>request(vertx,
+            Addresses.FILE_GET, new JsonObject().put("package", pkg).put("path", path))
+        .onSuccess(cache::offer);
+    Future<JsonObject> ref = cached != null ? Future.succeededFuture(cached) : lookUp.get();
+    ref.compose(r -> downloads.serve(ctx, r, () -> {
+          cache.invalidate(pkg);
+          return lookUp.get();
+        }))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * The validators of the file a state-changing request targets: its content's SHA-256 and
+   * when it was added; none when the package has no such file yet.
+   */
+  Future<Optional<Conditionals.Validators>> current(RoutingContext ctx) {
+    return Bus.<JsonObject>request(vertx, Addresses.FILE_GET, new JsonObject()
+            .put("package", ctx.pathParam("id")).put("path", logicalPath(ctx)))
+        .map(ref -> Optional.of(Downloads.validators(ref)))
+        .recover(Resources.absentOn(ErrorCode.FILE_NOT_FOUND));
   }
 
   /** Leases over the event bus, waiting while the content is being reclaimed. */
@@ -165,9 +183,9 @@ final class FileHandlers {
   private static final int LEASE_ATTEMPTS = 100;
   private static final long LEASE_RETRY_MS = 100;
 
-  /** Drops cached references of a package that changed. */
-  void packageChanged(String pkg) {
-    cache.invalidate(pkg);
+  /** Drops cached references of what changed. */
+  void invalidate(CacheInvalidation change) {
+    cache.invalidate(change);
   }
 
   /** Routing-context key set once {@code 100 Continue} has been sent. */

@@ -1,17 +1,21 @@
 package io.artifactstore.http;
 
+import io.artifactstore.bus.CacheInvalidation;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * References of files in finalized packages, kept by each HTTP verticle so that repeated
  * downloads skip the registry round trip. A finalized package's files never change; the
- * control plane publishes {@code registry.package.changed} whenever a package changes state
- * (a deletion, say), and the entries of that package are dropped. That message reaches this
- * server only; entries also expire after {@link #TTL_NANOS}, which bounds how long another
- * server sharing the database may answer for a package deleted here. Confined to its
- * verticle's event loop.
+ * control plane publishes a {@link io.artifactstore.bus.CacheInvalidation} after every commit
+ * that changes a package's state (a deletion, say) or starts reclaiming content, and the
+ * entries of those packages and that content are dropped. That message reaches this server
+ * only; entries also expire after {@link #TTL_NANOS}, which bounds how long another server
+ * sharing the database may answer for a package deleted here. Serving never depends on an entry
+ * being current: downloads open the bytes before they answer and look the file up again when
+ * the bytes are gone. Confined to its verticle's event loop.
  */
 final class FileRefCache {
 
@@ -54,6 +58,15 @@ final class FileRefCache {
   void invalidate(String pkg) {
     String prefix = pkg + '\u0000';
     entries.keySet().removeIf(k -> k.startsWith(prefix));
+  }
+
+  /** Drops what {@code change} names. */
+  void invalidate(CacheInvalidation change) {
+    change.packages().forEach(this::invalidate);
+    if (!change.blobs().isEmpty()) {
+      Set<String> blobs = Set.copyOf(change.blobs());
+      entries.values().removeIf(e -> blobs.contains(e.ref().getString("sha256")));
+    }
   }
 
   private static String key(String pkg, String path) {

@@ -1,6 +1,7 @@
 package io.artifactstore.http;
 
 import io.artifactstore.bus.Addresses;
+import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.metrics.Metrics;
@@ -8,13 +9,12 @@ import io.artifactstore.storage.StorageBackends;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.logging.Level;
@@ -57,13 +57,17 @@ public final class HttpVerticle extends VerticleBase {
         // larger chunks cut the per-chunk overhead of uploads by an order of magnitude.
         .setMaxChunkSize(MAX_CHUNK_BYTES)
         .setIdleTimeout(300));
-    // A client that goes away mid-transfer (a cut download, an abandoned upload) is routine:
-    // handled here so that it is not logged as an error; anything else is.
+    // A client that goes away mid-transfer (a cut download, an abandoned upload) is routine, and
+    // so is a request the HTTP codec cannot parse (answered by ErrorHandling.invalidRequest):
+    // neither is logged as an error; anything else is.
     server.connectionHandler(conn -> conn.exceptionHandler(e -> {
-      if (!ErrorHandling.clientWentAway(e)) {
+      if (ErrorHandling.malformedByClient(e)) {
+        LOG.log(Level.FINE, "malformed input from " + conn.remoteAddress() + ": " + e);
+      } else if (!ErrorHandling.clientWentAway(e)) {
         LOG.log(Level.WARNING, "connection from " + conn.remoteAddress() + " failed", e);
       }
     }));
+    server.invalidRequestHandler(ErrorHandling::invalidRequest);
     return server.requestHandler(router).listen()
         .onSuccess(s -> boundPort.accept(s.actualPort()));
   }
@@ -88,53 +92,53 @@ public final class HttpVerticle extends VerticleBase {
     PackageHandlers packages = new PackageHandlers(vertx);
     FileHandlers files = new FileHandlers(vertx, config, backends, downloads, metrics);
     BlobHandlers blobs = new BlobHandlers(vertx, downloads);
-    OpsHandlers ops = new OpsHandlers();
+    OpsHandlers ops = new OpsHandlers(vertx,
+        metrics.registry() instanceof PrometheusMeterRegistry p ? p : null);
     RetentionHandlers retention = new RetentionHandlers(vertx);
     BodyHandler json = BodyHandler.create(false)
         .setBodyLimit(config.http().maxJsonBodyBytes())
         .setHandleFileUploads(false);
 
-    // Paths are matched after normalization ("a/../b" becomes "b"), so file paths are checked
-    // on the raw request path first: a bad logical path is invalid_path, never another route.
     router.route().handler(ctx -> {
+      // Every answer carries Date (RFC 9110 section 6.6.1).
+      ctx.response().putHeader(HttpHeaders.DATE, HttpDates.now());
+      // Paths are matched after normalization ("a/../b" becomes "b"), so file paths are
+      // checked on the raw request path first: a bad logical path is invalid_path, never
+      // another route.
       if (FILE_ROUTE.matcher(ctx.request().path()).lookingAt()) {
         files.logicalPath(ctx);
       }
       ctx.next();
     });
-    router.post("/v1/packages").handler(json).handler(packages::create);
-    router.get("/v1/packages").handler(packages::list);
-    router.get("/v1/packages/:id").handler(packages::get);
-    router.post("/v1/packages/:id/finalize").handler(json).handler(packages::finalizePackage);
-    router.get("/v1/packages/:id/manifest").handler(packages::manifest);
-    router.delete("/v1/packages/:id").handler(json).handler(retention::delete);
-    router.get("/v1/packages/:id/retention").handler(retention::status);
-    router.post("/v1/packages/:id/retention").handler(json).handler(retention::extend);
-    router.post("/v1/packages/:id/holds").handler(json).handler(retention::placeHold);
-    router.delete("/v1/packages/:id/holds/:hold_id").handler(json).handler(retention::releaseHold);
-    router.get("/v1/packages/:id/events").handler(retention::packageEvents);
-    router.get("/v1/retention/eligible").handler(retention::eligible);
-    router.post("/v1/retention/sweep").handler(json).handler(retention::sweep);
-    router.get("/v1/events").handler(retention::feed);
-    router.get("/v1/audit/verify").handler(retention::verify);
+    Resources api = new Resources(router);
+    api.at("/v1/packages").get(packages::list).post(json, packages::create).done();
+    api.at("/v1/packages/:id").get(packages::get).delete(json, retention::delete).done();
+    api.at("/v1/packages/:id/finalize").post(json, packages::finalizePackage).done();
+    api.at("/v1/packages/:id/manifest").get(packages::manifest).done();
+    api.at("/v1/packages/:id/verify").post(null, packages::verify).done();
+    api.at("/v1/packages/:id/retention").get(retention::status).post(json, retention::extend)
+        .done();
+    api.at("/v1/packages/:id/holds").post(json, retention::placeHold).done();
+    api.at("/v1/packages/:id/holds/:hold_id").delete(json, retention::releaseHold).done();
+    api.at("/v1/packages/:id/events").get(retention::packageEvents).done();
     // No body handler on uploads: the body is streamed, never buffered.
-    router.put("/v1/packages/:id/files/*").handler(files::upload);
-    router.post("/v1/packages/:id/files/*").handler(json).handler(files::addByDigest);
-    router.get("/v1/stats").handler(packages::stats);
-    router.post("/v1/packages/:id/verify").handler(packages::verify);
-    router.route("/v1/packages/:id/files/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(files::download);
-    router.route("/v1/blobs/:algorithm/:hex").method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(blobs::download);
-
-    vertx.eventBus().<JsonObject>consumer(Addresses.PACKAGE_CHANGED,
-        m -> files.packageChanged(m.body().getString("id")));
-    router.get("/health").handler(OpsHandlers.health(vertx));
-    if (metrics.registry() instanceof PrometheusMeterRegistry prometheus) {
-      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    api.at("/v1/packages/:id/files/*").getStreamed(files::download, files::current)
+        .put(files::upload).post(json, files::addByDigest).done();
+    api.at("/v1/blobs/:algorithm/:hex").getStreamed(blobs::download, Resources.NO_STATE).done();
+    api.at("/v1/retention/eligible").get(retention::eligible).done();
+    api.at("/v1/retention/sweep").post(json, retention::sweep).done();
+    api.at("/v1/events").get(retention::feed).done();
+    api.at("/v1/audit/verify").get(retention::verify).done();
+    api.at("/v1/stats").get(packages::stats).done();
+    api.at("/health").get(ops::health).done();
+    if (metrics.registry() instanceof PrometheusMeterRegistry) {
+      api.at("/metrics").get(ops::metrics).done();
     }
-    router.get("/openapi.yaml").handler(ops::openApi);
-    router.get("/v1/openapi.yaml").handler(ops::openApi);
+    api.at("/openapi.yaml").get(ops::openApi).done();
+    api.at("/v1/openapi.yaml").get(ops::openApi).done();
+
+    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_INVALIDATE,
+        m -> files.invalidate(CacheInvalidation.fromJson(m.body())));
     ErrorHandling.install(router);
     return router;
   }

@@ -2,34 +2,33 @@ package io.artifactstore.http;
 
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
-import io.vertx.core.Handler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Operations routes: health, the OpenAPI document. Metrics come from vertx-micrometer. */
+/** Operations routes: health, metrics, the OpenAPI document. */
 final class OpsHandlers {
 
   private static final long CHECK_TIMEOUT_MS = 5_000;
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   private final Buffer openApi;
+  private final HealthChecks checks;
+  private final PrometheusMeterRegistry prometheus;
 
-  OpsHandlers() {
+  OpsHandlers(Vertx vertx, PrometheusMeterRegistry prometheus) {
     this.openApi = resource("docs/openapi.yaml");
-  }
-
-  /**
-   * {@code GET /health}: the database (through the registry) and every storage backend (through
-   * the data plane); 200 when all are up, 503 with the failing check's detail otherwise.
-   */
-  static Handler<RoutingContext> health(Vertx vertx) {
-    HealthChecks checks = HealthChecks.create(vertx)
+    this.prometheus = prometheus;
+    this.checks = HealthChecks.create(vertx)
         .register("database", CHECK_TIMEOUT_MS, p ->
             Bus.<JsonObject>request(vertx, Addresses.REGISTRY_HEALTH, new JsonObject())
                 .onSuccess(d -> p.complete(Status.OK(d)))
@@ -38,11 +37,39 @@ final class OpsHandlers {
             Bus.<JsonObject>request(vertx, Addresses.DATAPLANE_HEALTH, new JsonObject())
                 .onSuccess(d -> p.complete(d.getBoolean("up") ? Status.OK(d) : Status.KO(d)))
                 .onFailure(e -> p.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
-    return HealthCheckHandler.createWithHealthChecks(checks);
   }
 
-  void openApi(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "application/yaml").end(openApi);
+  /**
+   * {@code GET /health}: the database (through the registry) and every storage backend (through
+   * the data plane); 200 when all are up, 503 with the failing check's detail otherwise.
+   * {@code {status: UP|DOWN, checks: [{id, status, data}], outcome}}.
+   */
+  Future<Representation> health(RoutingContext ctx) {
+    return checks.checkStatus().map(result -> {
+      JsonObject json = result.toJson();
+      json.put("outcome", json.getString("status"));
+      return new Representation(result.getUp() ? 200 : 503, "application/json", json.toBuffer(),
+          null, null);
+    });
+  }
+
+  /**
+   * {@code GET /metrics}: Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the
+   * {@code Accept} field asks for {@code application/openmetrics-text}.
+   */
+  Future<Representation> metrics(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    String type = accept != null && accept.contains("application/openmetrics-text")
+        ? OPENMETRICS : PROMETHEUS_TEXT;
+    ctx.response().putHeader(HttpHeaders.VARY, "Accept");
+    return Future.succeededFuture(new Representation(200, type,
+        Buffer.buffer(prometheus.scrape(type)), null, null));
+  }
+
+  /** {@code GET /openapi.yaml}: the API description shipped in the jar. */
+  Future<Representation> openApi(RoutingContext ctx) {
+    return Future.succeededFuture(new Representation(200, "application/yaml", openApi, null,
+        null));
   }
 
   private static Buffer resource(String name) {

@@ -7,7 +7,6 @@ import io.artifactstore.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -15,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 
 /** The package routes: create, show, list, finalize, manifest. */
@@ -33,18 +33,17 @@ final class PackageHandlers {
   void create(RoutingContext ctx) {
     JsonObject body = Requests.jsonBody(ctx, false).put("actor", Requests.actor(ctx));
     Bus.<JsonObject>request(vertx, Addresses.PACKAGE_CREATE, body)
-        .onSuccess(pkg -> json(ctx, 201, pkg.encode(), "/v1/packages/" + pkg.getString("id")))
+        .onSuccess(pkg -> Responses.json(ctx, 201, pkg, "/v1/packages/" + pkg.getString("id")))
         .onFailure(ctx::fail);
   }
 
-  void get(RoutingContext ctx) {
-    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_GET,
+  Future<Representation> get(RoutingContext ctx) {
+    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_GET,
             new JsonObject().put("id", ctx.pathParam("id")))
-        .onSuccess(pkg -> json(ctx, 200, pkg.encode(), null))
-        .onFailure(ctx::fail);
+        .map(Representation::json);
   }
 
-  void list(RoutingContext ctx) {
+  Future<Representation> list(RoutingContext ctx) {
     JsonObject q = new JsonObject();
     for (String name : new String[] {"producer", "subject", "status", "manifest_digest",
         "cursor"}) {
@@ -61,16 +60,14 @@ final class PackageHandlers {
         throw new ApiException(ErrorCode.INVALID_PARAMETER, "limit must be a whole number");
       }
     }
-    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_LIST, q)
-        .onSuccess(page -> json(ctx, 200, page.encode(), null))
-        .onFailure(ctx::fail);
+    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_LIST, q).map(Representation::json);
   }
 
   void finalizePackage(RoutingContext ctx) {
     Requests.jsonBody(ctx, true);
     Bus.<JsonObject>request(vertx, Addresses.PACKAGE_FINALIZE,
             new JsonObject().put("id", ctx.pathParam("id")).put("actor", Requests.actor(ctx)))
-        .onSuccess(pkg -> json(ctx, 200, pkg.encode(), null))
+        .onSuccess(pkg -> Responses.json(ctx, 200, pkg, null))
         .onFailure(ctx::fail);
   }
 
@@ -78,31 +75,32 @@ final class PackageHandlers {
    * The manifest exactly as recorded at finalize (canonical JSON; its SHA-256 is the
    * manifest digest), or the same document as CBOR with {@code ?format=cbor}.
    */
-  void manifest(RoutingContext ctx) {
+  Future<Representation> manifest(RoutingContext ctx) {
     String format = ctx.request().getParam("format", "json");
     if (!format.equals("json") && !format.equals("cbor")) {
       throw new ApiException(ErrorCode.UNSUPPORTED_FORMAT, "format must be json or cbor");
     }
-    Bus.<JsonObject>request(vertx, Addresses.PACKAGE_MANIFEST,
+    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_MANIFEST,
             new JsonObject().put("id", ctx.pathParam("id")))
         .compose(m -> {
           String digest = m.getString("manifest_digest");
-          ctx.response().putHeader("X-Manifest-Digest", digest)
-              .putHeader(HttpHeaders.ETAG, "\"" + digest + "\"");
+          ctx.response().putHeader("X-Manifest-Digest", digest);
+          Instant finalized = Instant.parse(m.getString("finalized_at"));
           byte[] jsonBytes = m.getString("manifest").getBytes(StandardCharsets.UTF_8);
           if (format.equals("json")) {
-            return ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(Buffer.buffer(jsonBytes));
+            // The manifest digest is the SHA-256 of exactly these bytes.
+            return Future.succeededFuture(new Representation(200, "application/json",
+                Buffer.buffer(jsonBytes), EntityTag.strong(digest.substring("sha256:".length())),
+                finalized));
           }
           try {
             byte[] cbor = CBOR.writeValueAsBytes(JSON.readValue(jsonBytes, Map.class));
-            return ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/cbor")
-                .end(Buffer.buffer(cbor));
+            return Future.succeededFuture(new Representation(200, "application/cbor",
+                Buffer.buffer(cbor), null, finalized));
           } catch (java.io.IOException e) {
             return Future.failedFuture(e);
           }
-        })
-        .onFailure(ctx::fail);
+        });
   }
 
   /**
@@ -115,8 +113,8 @@ final class PackageHandlers {
         .compose(pkg -> verifyFiles(id, pkg.getJsonArray("files"), 0, new JsonArray()))
         .onSuccess(results -> {
           boolean ok = results.stream().allMatch(r -> ((JsonObject) r).getBoolean("ok"));
-          json(ctx, 200, new JsonObject().put("package_id", id).put("ok", ok)
-              .put("files", results).encode(), null);
+          Responses.json(ctx, 200, new JsonObject().put("package_id", id).put("ok", ok)
+              .put("files", results), null);
         })
         .onFailure(ctx::fail);
   }
@@ -152,18 +150,8 @@ final class PackageHandlers {
   /** Re-hashing runs at hundreds of MB/s; this allows objects of hundreds of GB. */
   private static final long VERIFY_TIMEOUT_MS = 60 * 60 * 1000L;
 
-  void stats(RoutingContext ctx) {
-    Bus.<JsonObject>request(vertx, Addresses.STATS, new JsonObject())
-        .onSuccess(s -> json(ctx, 200, s.encode(), null))
-        .onFailure(ctx::fail);
-  }
-
-  private static void json(RoutingContext ctx, int status, String body, String location) {
-    if (location != null) {
-      ctx.response().putHeader(HttpHeaders.LOCATION, location);
-    }
-    ctx.response().setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body);
+  Future<Representation> stats(RoutingContext ctx) {
+    return Bus.<JsonObject>request(vertx, Addresses.STATS, new JsonObject())
+        .map(Representation::json);
   }
 }

@@ -4,8 +4,8 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,8 +21,8 @@ final class RetentionHandlers {
     this.vertx = vertx;
   }
 
-  void status(RoutingContext ctx) {
-    forward(ctx, Addresses.RETENTION_STATUS, idOnly(ctx), 200);
+  Future<Representation> status(RoutingContext ctx) {
+    return read(Addresses.RETENTION_STATUS, idOnly(ctx));
   }
 
   void extend(RoutingContext ctx) {
@@ -42,13 +42,13 @@ final class RetentionHandlers {
     forward(ctx, Addresses.PACKAGE_DELETE, bodyOrQuery(ctx), 200);
   }
 
-  void eligible(RoutingContext ctx) {
+  Future<Representation> eligible(RoutingContext ctx) {
     JsonObject q = new JsonObject();
     String limit = ctx.request().getParam("limit");
     if (limit != null) {
       q.put("limit", intParam("limit", limit, 1, 1000));
     }
-    forward(ctx, Addresses.RETENTION_ELIGIBLE, q, 200);
+    return read(Addresses.RETENTION_ELIGIBLE, q);
   }
 
   void sweep(RoutingContext ctx) {
@@ -60,16 +60,16 @@ final class RetentionHandlers {
         .put("actor", Requests.actor(ctx)), 200);
   }
 
-  void packageEvents(RoutingContext ctx) {
-    forward(ctx, Addresses.AUDIT_PACKAGE_EVENTS, page(ctx).put("id", ctx.pathParam("id")), 200);
+  Future<Representation> packageEvents(RoutingContext ctx) {
+    return read(Addresses.AUDIT_PACKAGE_EVENTS, page(ctx).put("id", ctx.pathParam("id")));
   }
 
-  void feed(RoutingContext ctx) {
-    forward(ctx, Addresses.AUDIT_FEED, page(ctx), 200);
+  Future<Representation> feed(RoutingContext ctx) {
+    return read(Addresses.AUDIT_FEED, page(ctx));
   }
 
-  void verify(RoutingContext ctx) {
-    forward(ctx, Addresses.AUDIT_VERIFY, new JsonObject(), 200);
+  Future<Representation> verify(RoutingContext ctx) {
+    return read(Addresses.AUDIT_VERIFY, new JsonObject());
   }
 
   private static JsonObject page(RoutingContext ctx) {
@@ -127,8 +127,11 @@ final class RetentionHandlers {
 
   private void forward(RoutingContext ctx, String address, JsonObject req, int status) {
     Bus.<JsonObject>request(vertx, address, req)
-        .onSuccess(r -> ctx.response().setStatusCode(status)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(r.encode()))
+        .onSuccess(r -> Responses.json(ctx, status, r, null))
         .onFailure(ctx::fail);
+  }
+
+  private Future<Representation> read(String address, JsonObject req) {
+    return Bus.<JsonObject>request(vertx, address, req).map(Representation::json);
   }
 }

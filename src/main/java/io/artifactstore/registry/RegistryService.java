@@ -361,7 +361,10 @@ public final class RegistryService {
         });
   }
 
-  /** A blob's reference by either digest, with its locations. */
+  /**
+   * A blob's reference by either digest, with its locations. Content being reclaimed is no
+   * longer served: it is {@code blob_not_found} from the moment reclamation starts.
+   */
   public Future<JsonObject> locateBlob(String algorithm, String hex) {
     String column = switch (algorithm) {
       case "sha256" -> "sha256";
@@ -370,7 +373,8 @@ public final class RegistryService {
           "digest algorithm must be sha256 or blake3");
     };
     return db.pool().withConnection(conn -> db.query(conn,
-            "SELECT sha256, blake3, size FROM blobs WHERE " + column + " = ?", hex)
+            "SELECT sha256, blake3, size FROM blobs WHERE " + column + " = ? AND state = 'stored'",
+            hex)
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(new ApiException(ErrorCode.BLOB_NOT_FOUND,
@@ -433,7 +437,7 @@ public final class RegistryService {
         .map(PackageViews::packageJson);
   }
 
-  /** The manifest of a finalized package: {@code {manifest, manifest_digest}}. */
+  /** The manifest of a finalized package: {@code {manifest, manifest_digest, finalized_at}}. */
   public Future<JsonObject> manifest(String id) {
     return db.pool().withConnection(conn -> loadPackage(conn, id)
         .compose(p -> {
@@ -444,7 +448,8 @@ public final class RegistryService {
           }
           return Future.succeededFuture(new JsonObject()
               .put("manifest", p.getString("manifest"))
-              .put("manifest_digest", p.getString("manifest_digest")));
+              .put("manifest_digest", p.getString("manifest_digest"))
+              .put("finalized_at", PackageViews.packageJson(p).getString("finalized_at")));
         }));
   }
 

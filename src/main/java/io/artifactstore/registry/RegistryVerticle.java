@@ -2,6 +2,7 @@ package io.artifactstore.registry;
 
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
+import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.db.Database;
 import io.artifactstore.events.EventLog;
@@ -51,8 +52,9 @@ public final class RegistryVerticle extends VerticleBase {
         Bus.serve(vertx, Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
   }
 
-  /** Tells the HTTP verticles to drop what they cached of the package. */
+  /** Tells whoever caches file references to drop what they hold of the package. */
   private void changed(JsonObject pkg) {
-    vertx.eventBus().publish(Addresses.PACKAGE_CHANGED, new JsonObject().put("id", pkg.getString("id")));
+    vertx.eventBus().publish(Addresses.CACHE_INVALIDATE,
+        CacheInvalidation.ofPackage(pkg.getString("id")).toJson());
   }
 }

@@ -3,6 +3,7 @@ package io.artifactstore.retention;
 import io.artifactstore.audit.AuditLog;
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
+import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.db.Database;
 import io.artifactstore.events.EventLog;
@@ -139,6 +140,15 @@ public final class RetentionVerticle extends VerticleBase {
   /** Reclaims unreferenced blobs: {@code {blobs, bytes}}. */
   Future<JsonObject> reclaim() {
     return reclaimer.start(RECLAIM_BATCH).compose(blobs -> {
+      // Marked reclaiming: no longer served by the registry; caches drop them before the bytes go.
+      List<String> digests = new java.util.ArrayList<>();
+      for (int i = 0; i < blobs.size(); i++) {
+        digests.add(blobs.getJsonObject(i).getString("sha256"));
+      }
+      if (!digests.isEmpty()) {
+        vertx.eventBus().publish(Addresses.CACHE_INVALIDATE,
+            CacheInvalidation.ofBlobs(digests).toJson());
+      }
       JsonObject totals = new JsonObject().put("blobs", 0).put("bytes", 0L);
       Future<?> chain = Future.succeededFuture();
       for (int i = 0; i < blobs.size(); i++) {
@@ -166,6 +176,7 @@ public final class RetentionVerticle extends VerticleBase {
   }
 
   private void changed(JsonObject req) {
-    vertx.eventBus().publish(Addresses.PACKAGE_CHANGED, new JsonObject().put("id", req.getString("id")));
+    vertx.eventBus().publish(Addresses.CACHE_INVALIDATE,
+        CacheInvalidation.ofPackage(req.getString("id")).toJson());
   }
 }

@@ -37,6 +37,9 @@ public interface StorageBackend {
    * {@link StorageException.Kind#NOT_FOUND} when the object is absent. A range running past the
    * end is cut at the end; an offset past the end (or negative) fails with
    * {@link StorageException.Kind#INVALID_STATE}, while an offset equal to the size reads nothing.
+   * The future completes once the object is open, so a caller learns of a missing object before
+   * it commits to anything. A reader that stops before the end clears the stream's handler
+   * ({@code handler(null)}), which releases what the stream holds (a file, a connection).
    */
   Future<ReadStream<Buffer>> get(BlobKey key, long offset, long length);
 

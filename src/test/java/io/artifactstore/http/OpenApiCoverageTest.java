@@ -7,41 +7,57 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
-/** The OpenAPI document describes every route the server has, and every error code. */
+/** The OpenAPI document describes every resource and method the server has, and every error code. */
 class OpenApiCoverageTest {
 
-  private static final Pattern ROUTE = Pattern.compile(
-      "router\\.(?:get|post|put|delete|route)\\(\"(/[^\"]*)\"");
-  private static final Pattern PATH = Pattern.compile("(?m)^  (/\\S+):$");
+  /** One resource declaration in HttpVerticle: {@code api.at("/path").get(...)...done();}. */
+  private static final Pattern RESOURCE = Pattern.compile(
+      "api\\.at\\(\"(/[^\"]*)\"\\)(.*?)\\.done\\(\\)", Pattern.DOTALL);
+  private static final Pattern METHOD = Pattern.compile("\\.(get|getStreamed|post|put|delete)\\(");
 
   @Test
-  @DisplayName("every route in HttpVerticle is a path in docs/openapi.yaml")
+  @DisplayName("every resource and method in HttpVerticle is in docs/openapi.yaml, HEAD beside every GET")
   void everyRouteDocumented() throws Exception {
     String source = Files.readString(Path.of("src/main/java/io/artifactstore/http/HttpVerticle.java"));
-    String openapi = Files.readString(Path.of("docs/openapi.yaml"));
-    Set<String> documented = new TreeSet<>();
-    Matcher p = PATH.matcher(openapi);
-    while (p.find()) {
-      documented.add(p.group(1).replaceAll("\\{[^}]+}", "{}"));
-    }
+    Map<String, Object> openapi = new Yaml().load(Files.readString(Path.of("docs/openapi.yaml")));
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) openapi.get("paths");
+    Map<String, TreeSet<String>> documented = new TreeMap<>();
+    paths.forEach((p, ops) -> documented.put(p.replaceAll("\\{[^}]+}", "{}"),
+        new TreeSet<>(ops.keySet())));
     List<String> missing = new ArrayList<>();
-    Matcher r = ROUTE.matcher(source);
-    int routes = 0;
+    Matcher r = RESOURCE.matcher(source);
+    int resources = 0;
     while (r.find()) {
-      routes++;
+      resources++;
       String path = r.group(1).replaceAll(":[a-z_]+", "{}").replace("/*", "/{}");
-      if (!documented.contains(path)) {
-        missing.add(r.group(1));
+      TreeSet<String> declared = new TreeSet<>();
+      Matcher m = METHOD.matcher(r.group(2));
+      while (m.find()) {
+        String method = m.group(1).equals("getStreamed") ? "get" : m.group(1);
+        declared.add(method.toLowerCase(Locale.ROOT));
+        if (method.equals("get")) {
+          declared.add("head");
+        }
+      }
+      TreeSet<String> have = documented.getOrDefault(path, new TreeSet<>());
+      for (String method : declared) {
+        if (!have.contains(method)) {
+          missing.add(method.toUpperCase(Locale.ROOT) + " " + r.group(1));
+        }
       }
     }
-    assertTrue(routes > 15, "routes found: " + routes);
+    assertTrue(resources > 15, "resources found: " + resources);
     assertEquals(List.of(), missing);
   }
 

@@ -235,16 +235,32 @@ abstract class RetentionContract {
     assertEquals("package_deleted", gone.errorCode());
     assertEquals(200, http.send("DELETE", "/v1/packages/" + id,
         java.net.http.HttpRequest.BodyPublishers.noBody()).status(), "deleting again is a no-op");
-    awaitGone(blobFile(sha256(content)));
-    assertEquals(404, http.get("/v1/blobs/sha256/" + sha256(content)).status());
+    // The delete starts reclamation in the background: wait for its event, not for a time.
+    awaitEvent("blob.reclaimed", sha256(content));
+    assertFalse(Files.exists(blobFile(sha256(content))), "reclaimed bytes are removed");
+    Http.Response blob = http.get("/v1/blobs/sha256/" + sha256(content));
+    assertEquals(404, blob.status());
+    assertEquals("blob_not_found", blob.errorCode());
   }
 
-  void awaitGone(Path file) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (Files.exists(file) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
+  /** Polls the event feed until an event of {@code type} about {@code subject} is recorded. */
+  void awaitEvent(String type, String subject) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    long after = 0;
+    while (System.nanoTime() < deadline) {
+      JsonObject page = http.get("/v1/events?limit=1000&after=" + after).json();
+      for (Object o : page.getJsonArray("items")) {
+        JsonObject e = (JsonObject) o;
+        if (e.getString("type").equals(type) && e.getString("subject_id").equals(subject)) {
+          return;
+        }
+        after = e.getLong("seq");
+      }
+      if (page.getJsonArray("items").isEmpty()) {
+        Thread.sleep(10);
+      }
     }
-    assertFalse(Files.exists(file), file + " should have been reclaimed");
+    throw new AssertionError("no " + type + " event for " + subject + " within 60 s");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.artifactstore.storage.local;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
@@ -11,26 +12,36 @@ import io.vertx.core.streams.ReadStream;
  *
  * <p>An {@code AsyncFile} stays open after its end, and callers of a storage backend only see a
  * {@link ReadStream}, so they have no way to close it; without this every download would leak a
- * file handle. Flow control is the file's own: pause, resume and fetch are passed through.
+ * file handle. Flow control is the file's own: pause, resume and fetch are passed through. A
+ * reader that goes away before the end clears the handler, which closes the file.
  */
 final class FileRangeStream implements ReadStream<Buffer> {
 
   private final AsyncFile file;
   private Handler<Void> endHandler;
   private Handler<Throwable> exceptionHandler;
+  private boolean closed;
 
   FileRangeStream(AsyncFile file) {
     this.file = file;
-    file.endHandler(v -> file.close().onComplete(ar -> {
+    file.endHandler(v -> close().onComplete(ar -> {
       if (endHandler != null) {
         endHandler.handle(null);
       }
     }));
-    file.exceptionHandler(t -> file.close().onComplete(ar -> {
+    file.exceptionHandler(t -> close().onComplete(ar -> {
       if (exceptionHandler != null) {
         exceptionHandler.handle(t);
       }
     }));
+  }
+
+  private Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    return file.close();
   }
 
   @Override
@@ -39,9 +50,13 @@ final class FileRangeStream implements ReadStream<Buffer> {
     return this;
   }
 
+  /** A null handler before the end releases the file: the reader went away. */
   @Override
   public ReadStream<Buffer> handler(Handler<Buffer> handler) {
     file.handler(handler);
+    if (handler == null) {
+      close();
+    }
     return this;
   }
 

@@ -1,0 +1,46 @@
+package io.artifactstore.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Published on {@link Addresses#CACHE_INVALIDATE} by the control plane after a commit that
+ * changes what may be served: packages whose state changed (finalized, extended, deleted,
+ * failed) and content whose reclamation started. Every server component that caches file
+ * references drops what it holds of them. The message names what changed, never what to do,
+ * so that it can be relayed between servers sharing a database as it is.
+ *
+ * @param packages ids of packages that changed
+ * @param blobs SHA-256 hex digests of content being reclaimed
+ */
+public record CacheInvalidation(List<String> packages, List<String> blobs) {
+
+  public CacheInvalidation {
+    packages = List.copyOf(packages);
+    blobs = List.copyOf(blobs);
+  }
+
+  public static CacheInvalidation ofPackage(String id) {
+    return new CacheInvalidation(List.of(id), List.of());
+  }
+
+  public static CacheInvalidation ofBlobs(List<String> sha256) {
+    return new CacheInvalidation(List.of(), sha256);
+  }
+
+  /** {@code {"packages": [...], "blobs": [...]}}. */
+  public JsonObject toJson() {
+    return new JsonObject().put("packages", new JsonArray(packages))
+        .put("blobs", new JsonArray(blobs));
+  }
+
+  public static CacheInvalidation fromJson(JsonObject json) {
+    return new CacheInvalidation(strings(json.getJsonArray("packages")),
+        strings(json.getJsonArray("blobs")));
+  }
+
+  private static List<String> strings(JsonArray a) {
+    return a == null ? List.of() : a.stream().map(String::valueOf).toList();
+  }
+}

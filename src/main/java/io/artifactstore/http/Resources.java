@@ -1,0 +1,176 @@
+package io.artifactstore.http;
+
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Declares the API's resources on a router the way RFC 9110 expects of them:
+ * <ul>
+ *   <li>a resource that answers GET answers HEAD with the same status and header fields and no
+ *       content (section 9.3.2);</li>
+ *   <li>a method the resource does not take is 405 with an {@code Allow} field listing those it
+ *       does (section 15.5.6);</li>
+ *   <li>a state-changing request with {@code If-Match}, {@code If-None-Match} or
+ *       {@code If-Unmodified-Since} has them evaluated against the resource's current
+ *       representation before the method is performed (section 13.2.2), 412 when they fail.
+ *       When the representation cannot be had for another reason (the package does not exist,
+ *       say), the preconditions are left to the method's own answer (section 13.2.1).</li>
+ * </ul>
+ */
+final class Resources {
+
+  /** A GET answer built in memory. */
+  @FunctionalInterface
+  interface Renderer {
+    Future<Representation> render(RoutingContext ctx);
+  }
+
+  /**
+   * The validators of a resource's current representation: empty when the resource has none
+   * (a file not uploaded yet), failed when they cannot be had.
+   */
+  @FunctionalInterface
+  interface CurrentValidators {
+    Future<Optional<Conditionals.Validators>> of(RoutingContext ctx);
+  }
+
+  /** For resources that take no state-changing method. */
+  static final CurrentValidators NO_STATE = ctx -> Future.succeededFuture(Optional.empty());
+
+  private final Router router;
+
+  Resources(Router router) {
+    this.router = router;
+  }
+
+  /** A resource at {@code path} (Vert.x path syntax: {@code :param}, trailing {@code *}). */
+  Resource at(String path) {
+    return new Resource(path);
+  }
+
+  /** The methods of one resource, registered in the order they are declared. */
+  final class Resource {
+
+    private final String path;
+    private final Set<HttpMethod> methods = new LinkedHashSet<>();
+    private final List<Handler<RoutingContext>> before = new ArrayList<>();
+    private CurrentValidators current = NO_STATE;
+
+    private Resource(String path) {
+      this.path = path;
+    }
+
+    /** Runs {@code handler} (which calls {@code next}) first, whatever the method. */
+    Resource before(Handler<RoutingContext> handler) {
+      before.add(handler);
+      return this;
+    }
+
+    /** GET and HEAD answered by {@code renderer}, whose answer is also the current state. */
+    Resource get(Renderer renderer) {
+      current = ctx -> renderer.render(ctx).map(r -> Optional.of(r.validators()));
+      return read(ctx -> renderer.render(ctx).onSuccess(r -> Responses.send(ctx, r))
+          .onFailure(ctx::fail));
+    }
+
+    /**
+     * GET and HEAD through {@code handler}, which streams its answer and evaluates the
+     * preconditions itself; {@code currentState} serves the state-changing methods.
+     */
+    Resource getStreamed(Handler<RoutingContext> handler, CurrentValidators currentState) {
+      current = currentState;
+      return read(handler);
+    }
+
+    private Resource read(Handler<RoutingContext> handler) {
+      methods.add(HttpMethod.GET);
+      methods.add(HttpMethod.HEAD);
+      Route route = router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+      before.forEach(route::handler);
+      route.handler(handler);
+      return this;
+    }
+
+    /** POST; {@code body} (a body handler) may be null. */
+    Resource post(Handler<RoutingContext> body, Handler<RoutingContext> handler) {
+      return unsafe(HttpMethod.POST, body, handler);
+    }
+
+    Resource put(Handler<RoutingContext> handler) {
+      return unsafe(HttpMethod.PUT, null, handler);
+    }
+
+    Resource delete(Handler<RoutingContext> body, Handler<RoutingContext> handler) {
+      return unsafe(HttpMethod.DELETE, body, handler);
+    }
+
+    private Resource unsafe(HttpMethod method, Handler<RoutingContext> body,
+        Handler<RoutingContext> handler) {
+      methods.add(method);
+      Route route = router.route(path).method(method);
+      before.forEach(route::handler);
+      if (body != null) {
+        route.handler(body);
+      }
+      route.handler(this::preconditions);
+      route.handler(handler);
+      return this;
+    }
+
+    /**
+     * Section 13.2.2 for a state-changing method; a streamed body (an upload) is still unread,
+     * a JSON body has been read by then.
+     */
+    private void preconditions(RoutingContext ctx) {
+      if (!Conditionals.present(ctx.request().headers())) {
+        ctx.next();
+        return;
+      }
+      // A streamed body waits, unread, until the method runs (or the error handler drops it).
+      ctx.request().pause();
+      current.of(ctx).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.next();
+          return;
+        }
+        Conditionals.Outcome outcome = Conditionals.evaluate(ctx.request().method(),
+            ctx.request().headers(), ar.result().orElse(null));
+        if (outcome == Conditionals.Outcome.PROCEED) {
+          ctx.next();
+        } else {
+          ctx.fail(Responses.preconditionFailed());
+        }
+      });
+    }
+
+    /** Closes the declaration: any other method on the path is 405 with {@code Allow}. */
+    void done() {
+      String allow = String.join(", ", methods.stream().map(HttpMethod::name).toList());
+      router.route(path).handler(ctx -> {
+        ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+        ctx.fail(new ApiException(ErrorCode.METHOD_NOT_ALLOWED,
+            ctx.request().method() + " is not allowed on " + ctx.request().path()
+                + "; allowed: " + allow));
+      });
+    }
+  }
+
+  /** Maps {@code code} (the resource itself is absent) to "no current representation". */
+  static Function<Throwable, Future<Optional<Conditionals.Validators>>> absentOn(ErrorCode code) {
+    return e -> ApiException.from(e).code() == code ? Future.succeededFuture(Optional.empty())
+        : Future.failedFuture(e);
+  }
+}

@@ -1,0 +1,46 @@
+package io.artifactstore.http;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.artifactstore.bus.CacheInvalidation;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class FileRefCacheTest {
+
+  static JsonObject ref(String pkg, String path, String sha256, String status) {
+    return new JsonObject().put("package", pkg).put("path", path).put("sha256", sha256)
+        .put("package_status", status);
+  }
+
+  @Test
+  @DisplayName("only files of finalized packages are kept")
+  void finalizedOnly() {
+    FileRefCache cache = new FileRefCache();
+    cache.offer(ref("p", "a", "s1", "uploading"));
+    cache.offer(ref("q", "a", "s1", "finalized"));
+    assertNull(cache.get("p", "a"));
+    assertNotNull(cache.get("q", "a"));
+  }
+
+  @Test
+  @DisplayName("an invalidation drops the packages it names and every entry of the content it names")
+  void invalidation() {
+    FileRefCache cache = new FileRefCache();
+    cache.offer(ref("p", "a", "s1", "finalized"));
+    cache.offer(ref("p", "b", "s2", "finalized"));
+    cache.offer(ref("q", "a", "s1", "finalized"));
+    cache.offer(ref("r", "c", "s3", "finalized"));
+    cache.invalidate(CacheInvalidation.fromJson(
+        CacheInvalidation.ofBlobs(List.of("s1")).toJson()));
+    assertNull(cache.get("p", "a"));
+    assertNull(cache.get("q", "a"));
+    assertNotNull(cache.get("p", "b"));
+    cache.invalidate(CacheInvalidation.ofPackage("p"));
+    assertNull(cache.get("p", "b"));
+    assertNotNull(cache.get("r", "c"));
+  }
+}

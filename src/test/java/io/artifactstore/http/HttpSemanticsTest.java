@@ -1,0 +1,248 @@
+package io.artifactstore.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.artifactstore.support.Http;
+import io.artifactstore.support.LogCapture;
+import io.artifactstore.support.RawHttp;
+import io.artifactstore.support.TestDatabases;
+import io.artifactstore.support.TestServer;
+import io.netty.handler.codec.DateFormatter;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RFC 9110 on every route: {@code Date}, HEAD beside GET, 405 with {@code Allow}, and the
+ * errors the HTTP layer itself produces rendered as JSON without a stack trace in the log.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpSemanticsTest {
+
+  TestServer server;
+  Http http;
+  LogCapture log;
+  String pkg;
+  String open;
+  String holdId;
+  String sha256;
+  String blake3;
+
+  @BeforeAll
+  void start(@TempDir Path dir) {
+    log = LogCapture.start();
+    server = TestServer.start(TestDatabases.Kind.SQLITE, dir,
+        json -> json.getJsonObject("http").put("max_json_body_bytes", 1024));
+    http = new Http(server.baseUrl());
+    pkg = http.postJson("/v1/packages", "{\"producer\":\"ci\",\"subject\":\"s\"}").json()
+        .getString("id");
+    JsonObject f = http.put("/v1/packages/" + pkg + "/files/docs/a.txt",
+        "0123456789".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain").json();
+    sha256 = f.getString("sha256");
+    blake3 = f.getString("blake3");
+    assertEquals(200, http.postJson("/v1/packages/" + pkg + "/finalize", "{}").status());
+    holdId = http.postJson("/v1/packages/" + pkg + "/holds", "{\"reason\":\"audit\"}").json()
+        .getString("hold_id");
+    open = http.postJson("/v1/packages", "{\"producer\":\"ci\",\"subject\":\"open\"}").json()
+        .getString("id");
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+    log.close();
+  }
+
+  /** Every resource with GET, by a concrete URL. */
+  Map<String, String> readable() {
+    Map<String, String> urls = new LinkedHashMap<>();
+    urls.put("packages", "/v1/packages");
+    urls.put("package", "/v1/packages/" + pkg);
+    urls.put("manifest", "/v1/packages/" + pkg + "/manifest");
+    urls.put("manifest cbor", "/v1/packages/" + pkg + "/manifest?format=cbor");
+    urls.put("retention", "/v1/packages/" + pkg + "/retention");
+    urls.put("package events", "/v1/packages/" + pkg + "/events");
+    urls.put("file", "/v1/packages/" + pkg + "/files/docs/a.txt");
+    urls.put("blob sha256", "/v1/blobs/sha256/" + sha256);
+    urls.put("blob blake3", "/v1/blobs/blake3/" + blake3);
+    urls.put("eligible", "/v1/retention/eligible");
+    urls.put("events", "/v1/events");
+    urls.put("audit", "/v1/audit/verify");
+    urls.put("stats", "/v1/stats");
+    urls.put("health", "/health");
+    urls.put("metrics", "/metrics");
+    urls.put("openapi", "/openapi.yaml");
+    urls.put("openapi v1", "/v1/openapi.yaml");
+    return urls;
+  }
+
+  /** Every resource, by a concrete URL, with the methods it takes in the order of Allow. */
+  Map<String, String> allowed() {
+    Map<String, String> allow = new LinkedHashMap<>();
+    allow.put("/v1/packages", "GET, HEAD, POST");
+    allow.put("/v1/packages/" + pkg, "GET, HEAD, DELETE");
+    allow.put("/v1/packages/" + pkg + "/finalize", "POST");
+    allow.put("/v1/packages/" + pkg + "/manifest", "GET, HEAD");
+    allow.put("/v1/packages/" + pkg + "/verify", "POST");
+    allow.put("/v1/packages/" + pkg + "/retention", "GET, HEAD, POST");
+    allow.put("/v1/packages/" + pkg + "/holds", "POST");
+    allow.put("/v1/packages/" + pkg + "/holds/" + holdId, "DELETE");
+    allow.put("/v1/packages/" + pkg + "/events", "GET, HEAD");
+    allow.put("/v1/packages/" + pkg + "/files/docs/a.txt", "GET, HEAD, PUT, POST");
+    allow.put("/v1/blobs/sha256/" + sha256, "GET, HEAD");
+    allow.put("/v1/retention/eligible", "GET, HEAD");
+    allow.put("/v1/retention/sweep", "POST");
+    allow.put("/v1/events", "GET, HEAD");
+    allow.put("/v1/audit/verify", "GET, HEAD");
+    allow.put("/v1/stats", "GET, HEAD");
+    allow.put("/health", "GET, HEAD");
+    allow.put("/metrics", "GET, HEAD");
+    allow.put("/openapi.yaml", "GET, HEAD");
+    allow.put("/v1/openapi.yaml", "GET, HEAD");
+    return allow;
+  }
+
+  static void assertDate(String value, String where) {
+    assertNotNull(value, "no Date on " + where);
+    assertNotNull(DateFormatter.parseHttpDate(value), where + ": Date is not an HTTP-date: " + value);
+    assertTrue(value.endsWith(" GMT"), where + ": Date is not an IMF-fixdate: " + value);
+  }
+
+  @Test
+  @DisplayName("every response carries Date: successes, errors, 304, 405, 416 and errors of the HTTP layer")
+  void dateOnEveryResponse() throws Exception {
+    for (String url : readable().values()) {
+      assertDate(http.get(url).header("Date"), "GET " + url);
+      assertDate(http.head(url).header("Date"), "HEAD " + url);
+    }
+    String file = "/v1/packages/" + pkg + "/files/docs/a.txt";
+    assertDate(http.get(file, "If-None-Match", "\"" + sha256 + "\"").header("Date"), "304");
+    assertDate(http.get(file, "Range", "bytes=99-").header("Date"), "416");
+    assertDate(http.get("/nowhere").header("Date"), "404");
+    assertDate(http.send("PATCH", "/v1/packages", HttpRequest.BodyPublishers.noBody())
+        .header("Date"), "405");
+    assertDate(http.postJson("/v1/packages", "{").header("Date"), "400");
+    assertDate(RawHttp.exchange(server.port(), "BLAH\r\n\r\n").header("Date"), "malformed request");
+  }
+
+  @Test
+  @DisplayName("a method a resource does not take is 405 with Allow listing exactly what it takes")
+  void methodNotAllowedWithAllow() {
+    for (Map.Entry<String, String> e : allowed().entrySet()) {
+      for (String method : new String[] {"PATCH", "OPTIONS", "TRACE"}) {
+        Http.Response r = http.send(method, e.getKey(), HttpRequest.BodyPublishers.noBody());
+        assertEquals(405, r.status(), method + " " + e.getKey());
+        assertEquals(e.getValue(), r.header("Allow"), method + " " + e.getKey());
+        assertEquals("method_not_allowed", r.errorCode(), method + " " + e.getKey());
+      }
+      for (String method : new String[] {"GET", "PUT", "POST", "DELETE"}) {
+        if (!e.getValue().contains(method)) {
+          Http.Response r = http.send(method, e.getKey(), HttpRequest.BodyPublishers.noBody());
+          assertEquals(405, r.status(), method + " " + e.getKey());
+          assertEquals(e.getValue(), r.header("Allow"), method + " " + e.getKey());
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("HEAD answers wherever GET does, with the same status and header fields and no content")
+  void headMatchesGet() {
+    Map<String, String> cases = new LinkedHashMap<>(readable());
+    cases.put("missing package", "/v1/packages/0190a0a0-0000-7000-8000-000000000000");
+    cases.put("missing file", "/v1/packages/" + pkg + "/files/none");
+    cases.put("missing blob", "/v1/blobs/sha256/" + "0".repeat(64));
+    cases.put("manifest of an open package", "/v1/packages/" + open + "/manifest");
+    cases.put("ranged file", "/v1/packages/" + pkg + "/files/docs/a.txt");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Http.Response get = http.get(c.getValue());
+      Http.Response head = http.head(c.getValue());
+      assertEquals(get.status(), head.status(), c.getKey());
+      assertEquals(0, head.body().length, c.getKey() + ": HEAD has no content");
+      Map<String, List<String>> g = comparable(get, c.getKey());
+      Map<String, List<String>> h = comparable(head, c.getKey());
+      assertEquals(g, h, c.getKey());
+      if (get.status() >= 400) {
+        assertEquals("application/json", head.header("Content-Type"), c.getKey());
+        assertEquals(Integer.toString(get.body().length), head.header("Content-Length"),
+            c.getKey());
+      }
+    }
+  }
+
+  /**
+   * Header fields that must agree; Date changes with time, and so do the content (and with it
+   * its tag and length) of metrics, of health (free disk space) and of the eligibility report,
+   * which is as of now.
+   */
+  private static Map<String, List<String>> comparable(Http.Response r, String name) {
+    Map<String, List<String>> m = new TreeMap<>(r.headers().map());
+    m.remove("date");
+    if (name.equals("metrics") || name.equals("eligible") || name.equals("health")) {
+      m.remove("content-length");
+      m.remove("etag");
+    }
+    return m;
+  }
+
+  @Test
+  @DisplayName("errors of the HTTP layer (431, 414, 413, 400) are JSON errors and log no stack trace")
+  void httpLayerErrors() throws Exception {
+    log.clear();
+    RawHttp.Answer tooLargeHeader = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\n"
+        + "Host: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+    assertJsonError(tooLargeHeader, 431, "header_fields_too_large");
+
+    RawHttp.Answer tooLongUri = RawHttp.exchange(server.port(), "GET /v1/packages?x="
+        + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertJsonError(tooLongUri, 414, "uri_too_long");
+
+    for (String line : new String[] {"BLAH", "GET", "G\u0001T / HTTP/1.1", "GET /a b HTTP/1.1 x"}) {
+      RawHttp.Answer malformed = RawHttp.exchange(server.port(), line + "\r\nHost: x\r\n\r\n");
+      assertJsonError(malformed, 400, "invalid_request");
+    }
+
+    String big = "{\"producer\":\"" + "p".repeat(5000) + "\",\"subject\":\"s\"}";
+    Http.Response tooLarge = http.postJson("/v1/packages", big);
+    assertEquals(413, tooLarge.status());
+    assertEquals("body_too_large", tooLarge.errorCode());
+    assertDate(tooLarge.header("Date"), "413");
+
+    assertEquals(List.of(), log.warningsOrStackTraces(), "client errors are not logged as faults");
+    assertEquals(200, http.get("/health").status(), "the server still answers");
+  }
+
+  private static void assertJsonError(RawHttp.Answer a, int status, String code) {
+    assertEquals(status, a.status(), a.text());
+    assertEquals("application/json", a.header("Content-Type"));
+    assertEquals(code, new JsonObject(a.text()).getJsonObject("error").getString("code"));
+    assertDate(a.header("Date"), Integer.toString(status));
+  }
+
+  @Test
+  @DisplayName("OPTIONS and other methods of unknown paths are 404, with Date and JSON")
+  void unknownPaths() {
+    Http.Response r = http.send("PATCH", "/v2/anything", HttpRequest.BodyPublishers.noBody());
+    assertEquals(404, r.status());
+    assertEquals("not_found", r.errorCode());
+    assertNull(r.header("Allow"));
+    assertArrayEquals(new byte[0], http.head("/v2/anything").body());
+  }
+}
