@@ -7,6 +7,7 @@ import io.artifactstore.storage.BlobKey;
 import io.artifactstore.storage.BlobWriter;
 import io.artifactstore.storage.StorageBackend;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
@@ -50,13 +51,24 @@ public final class Ingest {
   /**
    * Stores {@code source}, which must be paused. {@code expectedSha256} may be null; when set,
    * a different digest fails with {@code digest_mismatch} before anything is committed.
+   * {@code abandoned} completes when the sender goes away (a client connection closed): a
+   * stream that ends that way may never signal its end or a failure, so the store fails then
+   * and leaves nothing, whatever stage it is at.
    */
   public Future<Stored> store(StorageBackend backend, ReadStream<Buffer> source,
-      byte[] expectedSha256, Leases leases) {
+      byte[] expectedSha256, Leases leases, Future<Void> abandoned) {
+    if (abandoned.isComplete()) {
+      return Future.failedFuture(new io.vertx.core.http.HttpClosedException(
+          "the client went away before its upload started"));
+    }
     return backend.newWriter().compose(writer -> {
       HashingWriteStream sink =
           new HashingWriteStream(writer, Vertx.currentContext(), maxFileBytes);
-      return source.pipe().endOnComplete(false).endOnFailure(false).to(sink)
+      Promise<Void> received = Promise.promise();
+      abandoned.onComplete(v -> received.tryFail(new io.vertx.core.http.HttpClosedException(
+          "the client went away during its upload")));
+      source.pipe().endOnComplete(false).endOnFailure(false).to(sink).onComplete(received);
+      return received.future()
           .compose(v -> sink.digest().finish())
           .compose(digests -> {
             if (expectedSha256 != null && !Arrays.equals(expectedSha256, digests.sha256())) {

@@ -13,6 +13,7 @@ import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageBackends;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -71,6 +72,9 @@ final class FileHandlers {
     }
     JsonObject target = new JsonObject().put("package", pkg).put("path", path)
         .put("replace", replace);
+    // Completes if the connection closes before the upload is answered, whenever that is.
+    Promise<Void> abandoned = Promise.promise();
+    ctx.response().closeHandler(v -> abandoned.tryComplete());
     Bus.<JsonObject>request(vertx, Addresses.FILE_PREPARE,
             target.copy().put("media_type", req.getHeader(HttpHeaders.CONTENT_TYPE)))
         .compose(ok -> {
@@ -81,10 +85,13 @@ final class FileHandlers {
           }
           StorageBackend backend = backends.get(
               config.storage().backendFor(ok.getString("retention_class")));
-          return ingest.store(backend, req, expected, leases);
+          if (ctx.response().closed()) {
+            abandoned.tryComplete();
+          }
+          return ingest.store(backend, req, expected, leases, abandoned.future());
         })
-        .onFailure(e -> metrics.upload(
-            ApiException.from(e).code().status() < 500 ? "rejected" : "failed", 0, false))
+        .onFailure(e -> metrics.upload(ErrorHandling.clientWentAway(e) ? "aborted"
+            : ApiException.from(e).code().status() < 500 ? "rejected" : "failed", 0, false))
         .compose(stored -> {
           metrics.upload("stored", stored.digests().size(), stored.deduplicated());
           JsonObject ref = target.copy()

@@ -31,7 +31,10 @@ public final class Metrics {
     return registry;
   }
 
-  /** Counts one upload by outcome: stored, rejected (client error) or failed. */
+  /**
+   * Counts one upload by outcome: stored, rejected (a client error), aborted (the client went
+   * away before the answer) or failed.
+   */
   public void upload(String outcome, long bytes, boolean wasDeduplicated) {
     Counter.builder("artifactstore.uploads").description("Uploads by outcome")
         .tag("outcome", outcome).register(registry).increment();

@@ -112,6 +112,17 @@ abstract class HttpApiContract {
     }
   }
 
+  /** The server's count of uploads with {@code outcome}, from /metrics. */
+  double uploads(String outcome) {
+    String prefix = "artifactstore_uploads_total{outcome=\"" + outcome + "\"} ";
+    for (String line : http.get("/metrics").text().split("\n")) {
+      if (line.startsWith(prefix)) {
+        return Double.parseDouble(line.substring(prefix.length()).trim());
+      }
+    }
+    return 0;
+  }
+
   @Test
   @DisplayName("creating a package returns its id, status, class, times and expiry from the class")
   void createPackage201() {
@@ -213,7 +224,7 @@ abstract class HttpApiContract {
   }
 
   @Test
-  @DisplayName("single byte ranges: closed, open, suffix; 416 when unsatisfiable; 400 when malformed")
+  @DisplayName("single byte ranges: closed, open, suffix; 416 when unsatisfiable; 400 when malformed; other units ignored")
   void ranges() throws Exception {
     String id = createPackage();
     byte[] body = random(10_000, 2);
@@ -521,18 +532,25 @@ abstract class HttpApiContract {
   void disconnectMidUpload() throws Exception {
     String id = createPackage();
     long before = blobCount();
+    double aborted = uploads("aborted");
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       OutputStream out = s.getOutputStream();
       out.write(("PUT /v1/packages/" + id + "/files/partial.bin HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Length: 10000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          + "Expect: 100-continue\r\nContent-Length: 10000000\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      // 100 Continue: the server accepted the upload and reads its body from here on.
+      String interim = new String(s.getInputStream().readNBytes(25), StandardCharsets.ISO_8859_1);
+      assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
       out.write(random(1_000_000, 10));
       out.flush();
-      Thread.sleep(300);
     }
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (uploadLeftovers() > 0 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
+    // The server counts the upload as aborted once it has given up on it and cleaned up.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (uploads("aborted") == aborted && System.nanoTime() < deadline) {
+      Thread.sleep(10);
     }
+    assertEquals(aborted + 1, uploads("aborted"), "the upload was counted as aborted");
     assertEquals(0, uploadLeftovers(), "temporary upload files left behind");
     assertEquals(before, blobCount());
     assertEquals(404, http.get("/v1/packages/" + id + "/files/partial.bin").status());
