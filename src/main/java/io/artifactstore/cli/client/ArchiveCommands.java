@@ -163,7 +163,7 @@ public final class ArchiveCommands {
       }
       String subj = subject != null ? subject : PushCommands.name(dir);
       List<Uploader.Item> items = PushCommands.items(listing);
-      Uploader up = new Uploader(options.client(), parallel, err(), json());
+      Uploader up = new Uploader(client(), parallel, err(), json());
       Uploader.Result result = null;
       Path treeTemp = null;
       try {
@@ -267,7 +267,7 @@ public final class ArchiveCommands {
         throw new ClientException(ExitCodes.USAGE, dir + " is not a directory");
       }
       List<JsonObject> records = readIndex(dir, err());
-      ApiClient client = options.client();
+      ApiClient client = client();
       boolean reachable = true;
       String unreachable = null;
       JsonArray out = new JsonArray();
@@ -363,7 +363,7 @@ public final class ArchiveCommands {
 
     @Override
     public Integer call() throws IOException {
-      ApiClient client = options.client();
+      ApiClient client = client();
       JsonObject pkg = find(client, ref);
       String id = pkg.getString("id");
       String digest = pkg.getString("manifest_digest");

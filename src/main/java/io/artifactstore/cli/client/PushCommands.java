@@ -94,7 +94,7 @@ public final class PushCommands {
       if (retentionClass != null) {
         create.put("retention_class", retentionClass);
       }
-      Uploader up = new Uploader(options.client(), parallel, err(), json());
+      Uploader up = new Uploader(client(), parallel, err(), json());
       report(this, up.push(create, items(listing)));
       return ExitCodes.OK;
     }
@@ -152,7 +152,7 @@ public final class PushCommands {
       if (retentionClass != null) {
         create.put("retention_class", retentionClass);
       }
-      Uploader up = new Uploader(options.client(), parallel, err(), json());
+      Uploader up = new Uploader(client(), parallel, err(), json());
       report(this, up.push(create, items(listing)));
       return ExitCodes.OK;
     }

@@ -53,7 +53,7 @@ public final class TransferCommands {
       Path out = output != null ? output : Path.of(path.substring(path.lastIndexOf('/') + 1));
       Downloader.Result r;
       try (Progress p = Progress.start(err(), json(), "get", 1, 0)) {
-        r = new Downloader(options.client()).fetch(pkg, path, out, p);
+        r = new Downloader(client()).fetch(pkg, path, out, p);
         p.fileDone();
       }
       if (json()) {
@@ -83,7 +83,7 @@ public final class TransferCommands {
 
     @Override
     public Integer call() throws IOException {
-      ApiClient client = options.client();
+      ApiClient client = client();
       List<JsonObject> files = files(client.getJson(ApiClient.packagePath(pkg)));
       List<Path> dests = new ArrayList<>();
       for (JsonObject f : files) {
@@ -144,7 +144,7 @@ public final class TransferCommands {
 
     @Override
     public Integer call() {
-      ApiClient client = options.client();
+      ApiClient client = client();
       JsonObject p = client.getJson(ApiClient.packagePath(pkg));
       String expected = p.getString("manifest_digest");
       if (expected == null) {

@@ -99,7 +99,8 @@ public final class Uploader {
     } finally {
       pool.shutdownNow();
     }
-    JsonObject done = client.postJson(ApiClient.packagePath(id) + "/finalize", new JsonObject());
+    JsonObject done = client.postJson(ApiClient.packagePath(id) + "/finalize", new JsonObject(),
+        true);
     return new Result(done, items.size(), total, uploaded.get(), sent.get(), byDigest.get());
   }
 
@@ -111,11 +112,12 @@ public final class Uploader {
     String path = ApiClient.filePath(id, item.path());
     HttpResponse<byte[]> r = client.postRaw(path, new JsonObject().put("sha256", sha)
         .put("size", item.size()).put("media_type", mediaType));
-    if (r.statusCode() == 201) {
+    String code = ApiClient.errorCode(r.body());
+    if (r.statusCode() == 201 || (r.statusCode() == 409 && "file_exists".equals(code)
+        && holds(id, item.path(), sha))) {
       progress.addBytes(item.size());
       return true;
     }
-    String code = ApiClient.errorCode(r.body());
     boolean lacksContent = r.statusCode() == 404 && "blob_not_found".equals(code);
     // A server without deploy by checksum answers 405 (or 404 for the route): send the bytes.
     boolean noSuchRoute = r.statusCode() == 405
@@ -131,10 +133,25 @@ public final class Uploader {
         progress.addBytes(n);
       });
     } catch (ClientException e) {
-      throw new ClientException(e.exitCode(), item.path() + ": " + e.getMessage(), e.status(),
-          e.code(), e);
+      // A retried upload whose first attempt was stored finds its own file there.
+      if (!("file_exists".equals(e.code()) && holds(id, item.path(), sha))) {
+        throw new ClientException(e.exitCode(), item.path() + ": " + e.getMessage(), e.status(),
+            e.code(), e);
+      }
     }
     return false;
+  }
+
+  /** Whether the package already has {@code path} with this SHA-256 (its strong ETag). */
+  private boolean holds(String id, String path, String sha) {
+    HttpResponse<java.io.InputStream> r = client.stream("HEAD", ApiClient.filePath(id, path),
+        new String[0]);
+    try {
+      r.body().close();
+    } catch (IOException ignored) {
+      // HEAD has no body
+    }
+    return Downloader.expectedSha256(r).map(sha::equals).orElse(false);
   }
 
   private static ClientException errorOf(HttpResponse<byte[]> r) {
