@@ -14,7 +14,7 @@ public final class Progress implements AutoCloseable {
   private final PrintWriter err;
   private final String label;
   private final int totalFiles;
-  private final long totalBytes;
+  private final AtomicLong totalBytes;
   private final AtomicInteger files = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
   private final long started = System.nanoTime();
@@ -27,7 +27,7 @@ public final class Progress implements AutoCloseable {
     this.err = err;
     this.label = label;
     this.totalFiles = totalFiles;
-    this.totalBytes = totalBytes;
+    this.totalBytes = new AtomicLong(totalBytes);
     if (shown) {
       ticker = new Thread(this::tick, "artifact-store-progress");
       ticker.setDaemon(true);
@@ -46,6 +46,11 @@ public final class Progress implements AutoCloseable {
 
   public void addBytes(long n) {
     bytes.addAndGet(n);
+  }
+
+  /** Sets the total when it was not known at the start (a single download). */
+  public void totalIfUnknown(long bytes) {
+    totalBytes.compareAndSet(0, Math.max(0, bytes));
   }
 
   public void fileDone() {
@@ -70,10 +75,11 @@ public final class Progress implements AutoCloseable {
     // An estimate from the first instants (a few bytes, or time spent hashing before sending)
     // is noise: wait for a second and a mebibyte of data.
     boolean settled = secs >= 1 && done >= 1024 * 1024;
-    String eta = settled && rate > 0 && totalBytes > done
-        ? duration((long) ((totalBytes - done) / rate)) : "--:--";
+    long total = totalBytes.get();
+    String eta = settled && rate > 0 && total > done
+        ? duration((long) ((total - done) / rate)) : "--:--";
     String line = String.format(Locale.ROOT, "%s %d/%d files  %s/%s  %s/s  ETA %s", label,
-        files.get(), totalFiles, size(done), size(totalBytes), size((long) rate), eta);
+        files.get(), totalFiles, size(done), size(total), size((long) rate), eta);
     int pad = Math.max(0, lastWidth - line.length());
     lastWidth = line.length();
     err.print("\r" + line + " ".repeat(pad));

@@ -408,33 +408,42 @@ class ClientEndToEndTest {
   }
 
   @Test
-  @DisplayName("get resumes a partial download with Range and If-Range and checks the digest; "
-      + "a wrong partial file is reported, exit 1, and left in place")
-  void resume() throws Exception {
+  @DisplayName("get makes the output file the current content: a stale file is replaced, a "
+      + "complete one only checked; a digest mismatch is exit 1 and leaves the file as it was")
+  void getReplacesAndChecks() throws Exception {
     startServer();
     Path dir = tmp.resolve("src");
     Path f = randomFile(dir.resolve("big.bin"), 3 * 1024 * 1024, 5);
     String id = ok("push", dir.toString(), "--producer", "p", "--json").json().getString("id");
     byte[] all = Files.readAllBytes(f);
 
-    Path out = tmp.resolve("big.part.bin");
+    Path out = tmp.resolve("big.out.bin");
     Files.write(out, java.util.Arrays.copyOf(all, 1024 * 1024));
     JsonObject r = ok("get", id, "big.bin", "-o", out.toString(), "--json").json();
-    assertEquals(1024 * 1024, r.getLong("resumed_from"));
-    assertEquals(2 * 1024 * 1024, r.getLong("bytes_received"));
+    assertEquals(0, r.getLong("resumed_from"), "a file without a recorded ETag is not trusted");
+    assertEquals(3 * 1024 * 1024, r.getLong("bytes_received"));
     assertArrayEquals(all, Files.readAllBytes(out));
 
     JsonObject again = ok("get", id, "big.bin", "-o", out.toString(), "--json").json();
     assertEquals(0, again.getLong("bytes_received"), "a complete file is only checked");
+    assertTrue(again.getBoolean("already_complete"));
 
-    byte[] wrong = java.util.Arrays.copyOf(all, 1000);
-    wrong[10] ^= 1;
-    Path bad = tmp.resolve("bad.bin");
-    Files.write(bad, wrong);
-    Run mismatch = cli("get", id, "big.bin", "-o", bad.toString());
+    String hex = Hashing.sha256(f);
+    Path blob = tmp.resolve("server/blobs/sha256/" + hex.substring(0, 2) + "/"
+        + hex.substring(2, 4) + "/" + hex);
+    blob.toFile().setWritable(true);
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[500] ^= 0x40;
+    Files.write(blob, bytes);
+    Path kept = tmp.resolve("kept.bin");
+    Files.writeString(kept, "older content");
+    Run mismatch = cli("get", id, "big.bin", "-o", kept.toString());
     assertEquals(1, mismatch.code());
     assertTrue(mismatch.err().contains("mismatch"), mismatch.err());
-    assertTrue(Files.exists(bad), "nothing is deleted");
+    assertEquals("older content", Files.readString(kept), "the destination is left as it was");
+    assertFalse(Files.exists(tmp.resolve("kept.bin.part")), "the bad download is removed");
+    bytes[500] ^= 0x40;
+    Files.write(blob, bytes);
 
     Path pulled = tmp.resolve("pulled");
     Files.createDirectories(pulled);

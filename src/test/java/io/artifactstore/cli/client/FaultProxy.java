@@ -51,6 +51,7 @@ final class FaultProxy implements AutoCloseable {
   private final int upstreamPort;
   private final List<Rule> rules = new ArrayList<>();
   private final List<String> seen = new CopyOnWriteArrayList<>();
+  private final List<String> heads = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -102,6 +103,11 @@ final class FaultProxy implements AutoCloseable {
     return List.copyOf(seen);
   }
 
+  /** Whole request heads seen so far, request line and header fields. */
+  List<String> heads() {
+    return List.copyOf(heads);
+  }
+
   long count(String method, String pathPart) {
     return seen.stream().filter(s -> s.startsWith(method + " ") && s.contains(pathPart)).count();
   }
@@ -148,6 +154,7 @@ final class FaultProxy implements AutoCloseable {
         String text = new String(head, StandardCharsets.ISO_8859_1);
         String[] requestLine = text.substring(0, text.indexOf("\r\n")).split(" ");
         seen.add(requestLine[0] + " " + requestLine[1]);
+        heads.add(text);
         Rule rule = take(requestLine[0], requestLine[1]);
         if (rule != null && rule.kind == Kind.RESET) {
           client.setSoLinger(true, 0);
