@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  */
 final class FaultProxy implements AutoCloseable {
 
-  private enum Kind { RESET, ANSWER, CUT, HOLD }
+  private enum Kind { RESET, ANSWER, CUT, PAUSE, HOLD }
 
   private static final class Rule {
     final String method;
@@ -86,6 +86,19 @@ final class FaultProxy implements AutoCloseable {
    */
   synchronized void cutResponse(String method, String pathPart, int times, long bytes) {
     rules.add(new Rule(method, pathPart, times, Kind.CUT, null, bytes));
+  }
+
+  /** A fault that waits: {@code reached} opens when it happens, {@code release} ends it. */
+  record Gate(CountDownLatch reached, Runnable release) {}
+
+  /**
+   * The next matching request is forwarded, and its response stops after {@code bytes} bytes of
+   * body until the gate is released.
+   */
+  synchronized Gate pauseResponse(String method, String pathPart, long bytes) {
+    Rule r = new Rule(method, pathPart, 1, Kind.PAUSE, null, bytes);
+    rules.add(r);
+    return new Gate(r.reached, r.released::countDown);
   }
 
   /**
@@ -171,8 +184,8 @@ final class FaultProxy implements AutoCloseable {
           rule.released.await();
           return;
         }
-        if (rule != null && rule.kind == Kind.CUT) {
-          pump.cutNextBodyAfter(rule.cutAfter);
+        if (rule != null && (rule.kind == Kind.CUT || rule.kind == Kind.PAUSE)) {
+          pump.limitNextBody(rule);
         }
         up.write(head);
         long length = contentLength(text);
@@ -227,7 +240,7 @@ final class FaultProxy implements AutoCloseable {
     private final OutputStream to;
     private final Socket client;
     private final Socket upstream;
-    private volatile long cutAfter = -1;
+    private volatile Rule limit;
 
     ResponsePump(InputStream from, OutputStream to, Socket client, Socket upstream) {
       this.from = from;
@@ -236,8 +249,26 @@ final class FaultProxy implements AutoCloseable {
       this.upstream = upstream;
     }
 
-    void cutNextBodyAfter(long bytes) {
-      cutAfter = bytes;
+    void limitNextBody(Rule rule) {
+      limit = rule;
+    }
+
+    /** True when the connection is to be closed now, after waiting for a pause to end. */
+    private boolean limitReached() throws IOException {
+      Rule r = limit;
+      if (r.kind == Kind.PAUSE) {
+        r.reached.countDown();
+        try {
+          r.released.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        limit = null;
+        return false;
+      }
+      client.close();
+      upstream.close();
+      return true;
     }
 
     @Override
@@ -249,40 +280,37 @@ final class FaultProxy implements AutoCloseable {
       try {
         int n;
         while ((n = from.read(buf)) >= 0) {
-          if (cutAfter < 0) {
-            to.write(buf, 0, n);
-            to.flush();
-            continue;
-          }
-          for (int i = 0; i < n; i++) {
+          int i = 0;
+          while (i < n) {
+            if (limit == null) {
+              to.write(buf, i, n - i);
+              break;
+            }
             if (inBody) {
               int k = (int) Math.min(left, n - i);
               to.write(buf, i, k);
-              to.flush();
               left -= k;
-              if (left == 0) {
-                client.close();
-                upstream.close();
-                return;
+              i += k;
+            } else {
+              to.write(buf[i]);
+              byte c = buf[i++];
+              state = (c == '\r' && (state == 0 || state == 2)) ? state + 1
+                  : (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+              if (state == 4) {
+                inBody = true;
+                left = limit.cutAfter;
               }
-              i += k - 1;
-              continue;
             }
-            to.write(buf[i]);
-            byte c = buf[i];
-            state = (c == '\r' && (state == 0 || state == 2)) ? state + 1
-                : (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
-            if (state == 4) {
-              inBody = true;
-              left = cutAfter;
+            if (inBody && left == 0) {
               to.flush();
-              if (left == 0) {
-                client.close();
-                upstream.close();
+              inBody = false;
+              state = 0;
+              if (limitReached()) {
                 return;
               }
             }
           }
+          to.flush();
         }
       } catch (IOException e) {
         // one side closed
