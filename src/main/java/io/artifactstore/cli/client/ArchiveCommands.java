@@ -108,14 +108,15 @@ public final class ArchiveCommands {
     @Parameters(index = "0", paramLabel = "DIR", description = "The folder to archive.")
     Path dir;
 
-    @Option(names = "--include", paramLabel = "GLOB",
-        description = "Take only files matching a glob (repeatable; default: every file). "
-            + "VCS folders (.git, .hg, .svn), the index file and .artifact-store/ are "
-            + "never taken.")
+    @Option(names = "--include", paramLabel = "PATTERN",
+        description = "Take only files matching a pattern, gitignore rules (repeatable; "
+            + "default: every file). VCS folders (.git, .hg, .svn), the index file and "
+            + ".artifact-store/ are never taken.")
     List<String> include = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "GLOB",
-        description = "Also leave out files and folders matching a glob (repeatable).")
+    @Option(names = "--exclude", paramLabel = "PATTERN",
+        description = "Also leave out files and folders matching a pattern, gitignore rules "
+            + "(repeatable).")
     List<String> exclude = new ArrayList<>();
 
     @Option(names = "--retention-class", paramLabel = "CLASS",
@@ -138,12 +139,18 @@ public final class ArchiveCommands {
         description = "Files uploaded at a time (default ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = "--dry-run", description = "List what would be archived; send nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() throws IOException {
       List<String> excludes = new ArrayList<>(ALWAYS_EXCLUDED);
       excludes.addAll(exclude);
       FileSelection selection = new FileSelection(include, excludes);
       FileSelection.Listing listing = selection.walk(dir);
+      if (dryRun) {
+        return DryRun.print(this, listing);
+      }
       JsonObject files = new JsonObject();
       for (FileSelection.Entry e : listing.files()) {
         files.put(e.path(), attributes(e.file()));

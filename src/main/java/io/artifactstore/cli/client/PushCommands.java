@@ -47,13 +47,19 @@ public final class PushCommands {
     @Parameters(index = "0", paramLabel = "DIR", description = "The directory to push.")
     Path dir;
 
-    @Option(names = "--include", paramLabel = "GLOB",
-        description = "Take only files matching a glob (repeatable; default: every file).")
+    @Option(names = "--include", paramLabel = "PATTERN",
+        description = "Take only files matching a pattern, gitignore rules (repeatable; "
+            + "default: every file).")
     List<String> include = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "GLOB",
-        description = "Leave out files and folders matching a glob (repeatable).")
+    @Option(names = "--exclude", paramLabel = "PATTERN",
+        description = "Leave out files and folders matching a pattern, gitignore rules "
+            + "(repeatable).")
     List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "List the files that would be sent; send "
+        + "nothing.")
+    boolean dryRun;
 
     @Option(names = "--producer", required = true, description = "The package's producer.")
     String producer;
@@ -88,6 +94,9 @@ public final class PushCommands {
       FileSelection.Listing listing = new FileSelection(include, exclude).walk(dir);
       if (listing.files().isEmpty()) {
         throw new ClientException(ExitCodes.USAGE, "no file of " + dir + " is selected");
+      }
+      if (dryRun) {
+        return DryRun.print(this, listing);
       }
       JsonObject create = new JsonObject().put("producer", producer)
           .put("subject", subject != null ? subject : name(dir)).put("metadata", metadata);
@@ -125,13 +134,18 @@ public final class PushCommands {
         description = "Retention class (default: the server's default class).")
     String retentionClass;
 
-    @Option(names = "--exclude", paramLabel = "GLOB",
-        description = "Leave out files and folders matching a glob (repeatable).")
+    @Option(names = "--exclude", paramLabel = "PATTERN",
+        description = "Leave out files and folders matching a pattern, gitignore rules "
+            + "(repeatable).")
     List<String> exclude = new ArrayList<>();
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
         description = "Files uploaded at a time (default ${DEFAULT-VALUE}).")
     int parallel;
+
+    @Option(names = "--dry-run", description = "Check the summary and list the files that "
+        + "would be sent; send nothing.")
+    boolean dryRun;
 
     @Override
     public Integer call() {
@@ -145,6 +159,9 @@ public final class PushCommands {
       if (!summaryKept) {
         throw new ClientException(ExitCodes.USAGE, "--exclude leaves out the summary file "
             + metadata.getString("run_summary"));
+      }
+      if (dryRun) {
+        return DryRun.print(this, listing);
       }
       JsonObject create = new JsonObject().put("producer", producer)
           .put("subject", subject != null ? subject : metadata.getString("run_id"))
