@@ -82,18 +82,27 @@ public final class ArchiveCommands {
 
     @Override
     public Integer call() throws IOException {
+      if (!Files.isDirectory(dir)) {
+        throw new ClientException(ExitCodes.USAGE, dir + " is not a directory");
+      }
+      boolean infospace = Infospace.is(dir);
       List<String> excludes = new ArrayList<>(ALWAYS_EXCLUDED);
+      if (infospace) {
+        excludes.add("/" + Infospace.INDEX);
+      }
       excludes.addAll(exclude);
-      FileSelection selection = new FileSelection(include, excludes);
+      List<String> includes = !include.isEmpty() ? include
+          : infospace ? Infospace.DEFAULT_INCLUDES : List.of();
+      FileSelection selection = new FileSelection(includes, excludes);
       FileSelection.Listing listing = selection.walkKeepingLinks(dir);
       if (dryRun) {
         return DryRun.print(this, listing);
       }
       Path base = dir.toAbsolutePath().normalize();
       JsonObject tree = ArchiveTree.record(base, listing);
-      List<String> includes = include.isEmpty() ? List.of("**") : include;
+      List<String> included = includes.isEmpty() ? List.of("**") : includes;
       JsonObject archive = new JsonObject().put("format", FORMAT)
-          .put("included_paths", new JsonArray(includes))
+          .put("included_paths", new JsonArray(included))
           .put("excluded_paths", new JsonArray(excludes));
       if (note != null) {
         archive.put("note", note);
@@ -137,7 +146,7 @@ public final class ArchiveCommands {
           .put("retention_class", pkg.getString("retention_class"))
           .put("created_at", pkg.getString("created_at"))
           .put("finalized_at", pkg.getString("finalized_at"))
-          .put("included_paths", new JsonArray(includes))
+          .put("included_paths", new JsonArray(included))
           .put("file_count", listing.files().size())
           .put("total_bytes", listing.totalBytes())
           .put("empty_dir_count", listing.emptyDirs().size())
@@ -148,7 +157,7 @@ public final class ArchiveCommands {
           .put("subject", subj)
           .put("server", options.serverUrl());
       ArchiveIndex index = ArchiveIndex.of(base);
-      index.append(record);
+      index.append(record, err());
       if (json()) {
         printJson(record.copy().put("bytes_sent", result.bytesSent())
             .put("files_uploaded", result.sentFiles())
@@ -183,7 +192,10 @@ public final class ArchiveCommands {
         throw new ClientException(ExitCodes.USAGE, dir + " is not a directory");
       }
       ArchiveIndex index = ArchiveIndex.of(dir);
-      List<JsonObject> records = index.read(err());
+      List<JsonObject> records = new ArrayList<>();
+      for (ArchiveIndex i : ArchiveIndex.present(dir)) {
+        records.addAll(i.read(err()));
+      }
       ApiClient client = client();
       boolean reachable = true;
       String unreachable = null;
@@ -278,10 +290,26 @@ public final class ArchiveCommands {
         + "files with the same paths.")
     boolean force;
 
+    @Option(names = "--from", paramLabel = "DIR", description = "The archived folder whose "
+        + "index names the package (default: the current folder, when it has an index).")
+    Path from;
+
+    private JsonObject fromIndex() throws IOException {
+      return lookUp(from != null ? from : Path.of(""), from != null, ref, err());
+    }
+
     @Override
     public Integer call() throws IOException {
       ApiClient client = client();
-      JsonObject pkg = find(client, ref);
+      JsonObject recorded = fromIndex();
+      JsonObject pkg = recorded == null ? find(client, ref)
+          : client.getJson(ApiClient.packagePath(recorded.getString("package_id")));
+      if (recorded != null && !recorded.getString("manifest_digest", "").equals(
+          pkg.getString("manifest_digest"))) {
+        throw new ClientException(ExitCodes.FAILED, "the index records the manifest digest "
+            + recorded.getString("manifest_digest") + " for package " + pkg.getString("id")
+            + ", the server has " + pkg.getString("manifest_digest") + ": not restoring");
+      }
       String id = pkg.getString("id");
       String digest = pkg.getString("manifest_digest");
       if (digest == null) {
@@ -345,12 +373,44 @@ public final class ArchiveCommands {
             .put("target", root.toString()).put("file_count", r.files())
             .put("total_bytes", r.bytes()).put("dirs", r.dirs()).put("links", r.links()));
       } else {
+        if (recorded != null) {
+          println("found in the index: " + recorded.getString("created_at") + ", "
+              + orDash(recorded.getValue("note")));
+        }
         println("restored " + id + " (" + digest + ") into " + root + ": " + r.files()
             + " files, " + Progress.size(r.bytes()) + ", " + r.dirs() + " folders, "
             + r.links() + " links; every digest verified");
       }
       return ExitCodes.OK;
     }
+  }
+
+  /**
+   * The last record of the {@code --from} folder's index (or the current folder's) whose package
+   * id or manifest digest is the reference; null when there is none to look in, or, for the
+   * current folder, when the reference is not in it.
+   */
+  private static JsonObject lookUp(Path from, boolean explicit, String ref,
+      java.io.PrintWriter err) throws IOException {
+    List<ArchiveIndex> indexes = ArchiveIndex.present(from);
+    if (indexes.isEmpty()) {
+      if (explicit) {
+        throw new ClientException(ExitCodes.USAGE, "--from " + from + " has no archive index");
+      }
+      return null;
+    }
+    JsonObject found = null;
+    for (ArchiveIndex i : indexes) {
+      for (JsonObject r : i.read(err)) {
+        if (ref.equals(r.getString("package_id")) || ref.equals(r.getString("manifest_digest"))) {
+          found = r;
+        }
+      }
+    }
+    if (found == null && explicit) {
+      throw new ClientException(ExitCodes.NOT_FOUND, ref + " is not in the index of " + from);
+    }
+    return found;
   }
 
   /** The package a reference names: an id, or {@code sha256:<hex>} of its manifest. */
