@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -80,6 +81,9 @@ public final class ArchiveCommands {
     @Option(names = "--dry-run", description = "List what would be archived; send nothing.")
     boolean dryRun;
 
+    @Mixin
+    ResumeOptions resume;
+
     @Override
     public Integer call() throws IOException {
       if (!Files.isDirectory(dir)) {
@@ -117,7 +121,7 @@ public final class ArchiveCommands {
         if (new JsonObject().put("archive", inline).encode()
             .getBytes(StandardCharsets.UTF_8).length <= INLINE_TREE_LIMIT) {
           try {
-            result = up.push(create(subj, inline), items);
+            result = push(up, create(subj, inline), items);
           } catch (ClientException e) {
             if (!"metadata_too_large".equals(e.code())) {
               throw e;
@@ -132,7 +136,7 @@ public final class ArchiveCommands {
               .put("tree_sha256", Hashing.sha256(bytes));
           List<Uploader.Item> withTree = new ArrayList<>(items);
           withTree.add(new Uploader.Item(treeTemp, TREE_FILE, bytes.length));
-          result = up.push(create(subj, meta), withTree);
+          result = push(up, create(subj, meta), withTree);
         }
       } finally {
         if (treeTemp != null) {
@@ -167,6 +171,11 @@ public final class ArchiveCommands {
         println("recorded in " + index.file());
       }
       return ExitCodes.OK;
+    }
+
+    private Uploader.Result push(Uploader up, JsonObject create, List<Uploader.Item> items) {
+      return up.push(create, items, resume.state(options.serverUrl(), dir, create, List.of(),
+          List.of()), resume.noResume);
     }
 
     private JsonObject create(String subj, JsonObject archive) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,7 +36,8 @@ public final class PushCommands {
     cmd.println("manifest  " + r.pkg().getString("manifest_digest"));
     cmd.println("files     " + r.files() + " (" + Progress.size(r.totalBytes()) + "): "
         + r.sentFiles() + " uploaded (" + Progress.size(r.bytesSent()) + " sent), "
-        + r.byDigest() + " added by digest");
+        + r.byDigest() + " added by digest"
+        + (r.resumed() ? ", " + r.skipped() + " already there (resumed)" : ""));
   }
 
   /** {@code push <dir>}. */
@@ -60,6 +62,9 @@ public final class PushCommands {
     @Option(names = "--dry-run", description = "List the files that would be sent; send "
         + "nothing.")
     boolean dryRun;
+
+    @Mixin
+    ResumeOptions resume;
 
     @Option(names = "--producer", required = true, description = "The package's producer.")
     String producer;
@@ -104,7 +109,8 @@ public final class PushCommands {
         create.put("retention_class", retentionClass);
       }
       Uploader up = new Uploader(client(), parallel, err(), json());
-      report(this, up.push(create, items(listing)));
+      PushState state = resume.state(options.serverUrl(), dir, create, include, exclude);
+      report(this, up.push(create, items(listing), state, resume.noResume));
       return ExitCodes.OK;
     }
   }
@@ -147,6 +153,9 @@ public final class PushCommands {
         + "would be sent; send nothing.")
     boolean dryRun;
 
+    @Mixin
+    ResumeOptions resume;
+
     @Override
     public Integer call() {
       if (!Files.isDirectory(dir)) {
@@ -170,7 +179,8 @@ public final class PushCommands {
         create.put("retention_class", retentionClass);
       }
       Uploader up = new Uploader(client(), parallel, err(), json());
-      report(this, up.push(create, items(listing)));
+      PushState state = resume.state(options.serverUrl(), dir, create, List.of(), exclude);
+      report(this, up.push(create, items(listing), state, resume.noResume));
       return ExitCodes.OK;
     }
   }
