@@ -81,6 +81,14 @@ final class CliRunner {
     }
   }
 
+  /** A port on 127.0.0.1 where nothing listens (connections to it are refused). */
+  static int closedPort() throws Exception {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   static Path write(Path root, String rel, String content) throws Exception {
     Path p = root.resolve(rel);
     Files.createDirectories(p.getParent());

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.artifactstore.Main;
+import io.artifactstore.cli.client.CliRunner.Run;
 import io.artifactstore.support.Http;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -24,14 +22,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The real client against a real server (SQLite, local blobs), in one JVM. */
 class ClientEndToEndTest {
@@ -41,12 +37,6 @@ class ClientEndToEndTest {
 
   private TestServer server;
   private Http http;
-
-  private record Run(int code, String out, String err) {
-    JsonObject json() {
-      return new JsonObject(out.trim());
-    }
-  }
 
   private void startServer() {
     startServer(json -> { });
@@ -73,13 +63,7 @@ class ClientEndToEndTest {
   }
 
   private Run raw(String... args) {
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+    return CliRunner.run(args);
   }
 
   private Run ok(String... args) {
@@ -89,18 +73,11 @@ class ClientEndToEndTest {
   }
 
   private Path write(Path root, String rel, String content) throws Exception {
-    Path p = root.resolve(rel);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, content);
-    return p;
+    return CliRunner.write(root, rel, content);
   }
 
   private Path randomFile(Path p, int size, long seed) throws Exception {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    Files.createDirectories(p.getParent());
-    Files.write(p, b);
-    return p;
+    return CliRunner.randomFile(p, size, seed);
   }
 
   private long ingestBytes() {
@@ -127,7 +104,7 @@ class ClientEndToEndTest {
   }
 
   @Test
-  @DisplayName("push: include and exclude globs, --meta and --meta-file, media types, finalized")
+  @DisplayName("push: include and exclude patterns, --meta and --meta-file, media types, finalized")
   void push() throws Exception {
     startServer();
     Path dir = tmp.resolve("out");

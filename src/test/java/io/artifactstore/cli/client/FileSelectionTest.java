@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,10 +78,7 @@ class FileSelectionTest {
   @Test
   @DisplayName("push --dry-run lists what would be sent and never contacts the server")
   void dryRun() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = CliRunner.closedPort();
     String server = "http://127.0.0.1:" + closed;
     CliRunner.Run human = CliRunner.ok("push", dir.toString(), "--producer", "p",
         "--include", "**/*.txt", "--dry-run", "--server", server);

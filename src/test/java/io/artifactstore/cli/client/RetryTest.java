@@ -12,8 +12,6 @@ import io.artifactstore.support.Http;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,10 +56,7 @@ class RetryTest {
   @Test
   @DisplayName("connection refused: retried --retries times, each retry reported, then exit 3")
   void connectionRefused() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = CliRunner.closedPort();
     Run r = run("ls", "--retries", "2", "--server", "http://127.0.0.1:" + port);
     assertEquals(3, r.code(), r.err());
     assertEquals(2, retryLines(r), r.err());
