@@ -16,12 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
  * A small blocking client for the HTTP API over {@link HttpClient}. Uploads stream from files and
- * downloads are handed out as streams: no file is ever held in memory. Every failure becomes a
- * {@link ClientException} with the exit code it calls for.
+ * downloads are handed out as streams: no file is ever held in memory. Transient failures are
+ * retried as {@link Retries} says; every failure that remains becomes a {@link ClientException}
+ * with the exit code it calls for.
  */
 public final class ApiClient {
 
@@ -29,11 +31,13 @@ public final class ApiClient {
   private final String base;
   private final String token;
   private final String actor;
+  private final Retries retries;
 
-  public ApiClient(String base, String token, String actor) {
+  public ApiClient(String base, String token, String actor, Retries retries) {
     this.base = base;
     this.token = token;
     this.actor = actor;
+    this.retries = retries;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
@@ -43,6 +47,10 @@ public final class ApiClient {
 
   public String base() {
     return base;
+  }
+
+  public Retries retries() {
+    return retries;
   }
 
   /** {@code /v1/packages/{id}}. */
@@ -68,10 +76,19 @@ public final class ApiClient {
     return json(send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
+  /** {@code POST}s a JSON body; not retried once sent (the server may have acted). */
   public JsonObject postJson(String path, JsonObject body) {
+    return postJson(path, body, false);
+  }
+
+  /**
+   * {@code POST}s a JSON body; {@code idempotent} when repeating it cannot do more than doing it
+   * once (finalize), so that a broken exchange or a 5xx answer is retried.
+   */
+  public JsonObject postJson(String path, JsonObject body, boolean idempotent) {
     return json(send(request(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())),
-        HttpResponse.BodyHandlers.ofByteArray()));
+        HttpResponse.BodyHandlers.ofByteArray(), idempotent, null));
   }
 
   public JsonObject delete(String path) {
@@ -87,12 +104,14 @@ public final class ApiClient {
 
   /**
    * {@code POST} a JSON body and return the answer as it is, errors included, for callers that
-   * act on particular error codes (deploy by checksum).
+   * act on particular error codes (deploy by checksum). Retried as an idempotent request: a
+   * repeat that finds its own earlier success answers 409 {@code file_exists}, which the caller
+   * checks.
    */
   public HttpResponse<byte[]> postRaw(String path, JsonObject body) {
     return send(request(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())),
-        HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse.BodyHandlers.ofByteArray(), true, null);
   }
 
   /**
@@ -102,8 +121,14 @@ public final class ApiClient {
   public JsonObject putFile(String path, Path file, String sha256Hex, String mediaType,
       LongConsumer sent) {
     HttpRequest.BodyPublisher body;
+    // Bytes of an attempt that is retried are taken back, so that {@code sent} ends with the
+    // bytes of the attempt that succeeded.
+    AtomicLong attempt = new AtomicLong();
     try {
-      body = counting(HttpRequest.BodyPublishers.ofFile(file), sent);
+      body = counting(HttpRequest.BodyPublishers.ofFile(file), n -> {
+        attempt.addAndGet(n);
+        sent.accept(n);
+      });
     } catch (IOException e) {
       throw new ClientException(ExitCodes.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -111,7 +136,8 @@ public final class ApiClient {
         .header("Content-Type", mediaType)
         .header("X-Checksum-Sha256", sha256Hex)
         .expectContinue(true)
-        .PUT(body), HttpResponse.BodyHandlers.ofByteArray()));
+        .PUT(body), HttpResponse.BodyHandlers.ofByteArray(), true,
+        () -> sent.accept(-attempt.getAndSet(0))));
   }
 
   /**
@@ -124,7 +150,7 @@ public final class ApiClient {
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
-    HttpResponse<InputStream> r = send(b, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> r = send(b, HttpResponse.BodyHandlers.ofInputStream(), true, null);
     for (int s : passStatuses) {
       if (r.statusCode() == s) {
         return r;
@@ -155,17 +181,38 @@ public final class ApiClient {
 
   private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
     HttpRequest req = b.build();
+    boolean idempotent = !req.method().equals("POST") && !req.method().equals("PATCH");
+    return send(req, handler, idempotent, null);
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler,
+      boolean idempotent, Runnable beforeRetry) {
+    return send(b.build(), handler, idempotent, beforeRetry);
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler,
+      boolean idempotent, Runnable beforeRetry) {
+    String what = req.method() + " " + req.uri().getPath();
+    boolean[] first = {true};
+    String tries = retries.max() > 0 ? " (tried " + (retries.max() + 1) + " times)" : "";
     try {
-      return http.send(req, handler);
+      return retries.send(what, idempotent, () -> {
+        if (!first[0] && beforeRetry != null) {
+          beforeRetry.run();
+        }
+        first[0] = false;
+        return http.send(req, handler);
+      });
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw new ClientException(ExitCodes.UNREACHABLE, "cannot reach the server at " + base
-          + (e.getMessage() != null ? ": " + e.getMessage() : ""), e);
+          + (e.getMessage() != null ? ": " + e.getMessage() : "") + tries, e);
     } catch (IOException e) {
       if (e.getCause() instanceof ConnectException) {
-        throw new ClientException(ExitCodes.UNREACHABLE, "cannot reach the server at " + base, e);
+        throw new ClientException(ExitCodes.UNREACHABLE, "cannot reach the server at " + base
+            + tries, e);
       }
-      throw new ClientException(ExitCodes.FAILED, req.method() + " " + req.uri().getPath()
-          + " failed: " + e, e);
+      throw new ClientException(ExitCodes.FAILED, what + " failed: " + e
+          + (idempotent ? tries : ""), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClientException(ExitCodes.FAILED, "interrupted", e);

@@ -1,121 +1,61 @@
 package io.artifactstore.cli.client;
 
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code archive}, {@code archives} and {@code restore}: a working folder preserved at a
- * milestone, listed from its index file, and brought back byte for byte with modes, mtimes and
- * empty folders (docs/producers.md).
+ * milestone, listed from its index file, and brought back byte for byte with the modes and
+ * mtimes of its files and folders and its symbolic links (docs/producers.md).
  */
 public final class ArchiveCommands {
 
   /** The index file in the archived folder; one JSON record per line; never archived. */
-  public static final String INDEX_FILE = ".artifact-store-archives.jsonl";
+  public static final String INDEX_FILE = ArchiveIndex.FILE;
   /** Where the tree goes inside the package when it does not fit in the metadata. */
   public static final String TREE_FILE = ".artifact-store/tree.json";
   /** The metadata format of an archive. */
-  public static final String FORMAT = "artifact-store.archive/v1";
+  public static final String FORMAT = "artifact-store.archive/v2";
   /** Always left out: version-control folders, the index and the reserved folder. */
   static final List<String> ALWAYS_EXCLUDED = List.of(".git", ".hg", ".svn", INDEX_FILE,
       ".artifact-store");
   /** Metadata at most this big carries the tree inline (the server's default limit). */
   static final int INLINE_TREE_LIMIT = 64 * 1024;
 
-  private static final PosixFilePermission[] BITS = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-      PosixFilePermission.OWNER_READ};
-
   private ArchiveCommands() {}
-
-  static boolean posix() {
-    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-  }
-
-  static String mode(Path p) throws IOException {
-    if (!posix()) {
-      return null;
-    }
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-    int m = 0;
-    for (int i = 0; i < BITS.length; i++) {
-      if (perms.contains(BITS[i])) {
-        m |= 1 << i;
-      }
-    }
-    return String.format("%04o", m);
-  }
-
-  static Set<PosixFilePermission> permissions(String mode) {
-    int m;
-    try {
-      m = Integer.parseInt(mode, 8);
-    } catch (NumberFormatException e) {
-      throw new ClientException(ExitCodes.FAILED, "invalid mode '" + mode + "' in the tree");
-    }
-    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-    for (int i = 0; i < BITS.length; i++) {
-      if ((m & (1 << i)) != 0) {
-        perms.add(BITS[i]);
-      }
-    }
-    return perms;
-  }
-
-  static JsonObject attributes(Path p) throws IOException {
-    JsonObject a = new JsonObject();
-    String mode = mode(p);
-    if (mode != null) {
-      a.put("mode", mode);
-    }
-    a.put("mtime", Files.getLastModifiedTime(p).toInstant().toString());
-    return a;
-  }
 
   /** {@code archive <dir>}. */
   @Command(name = "archive", sortOptions = false,
-      description = "Archive a working folder as one finalized package, recording each file's "
-          + "mode and mtime and the empty folders, and append a record to the folder's index "
-          + "file (" + INDEX_FILE + ").")
+      description = "Archive a working folder as one finalized package, recording the mode and "
+          + "mtime of every file and folder and the symbolic links as links, and append a "
+          + "record to the folder's index file (" + INDEX_FILE + ").")
   public static final class Archive extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The folder to archive.")
     Path dir;
 
-    @Option(names = "--include", paramLabel = "GLOB",
-        description = "Take only files matching a glob (repeatable; default: every file). "
-            + "VCS folders (.git, .hg, .svn), the index file and .artifact-store/ are "
-            + "never taken.")
+    @Option(names = "--include", paramLabel = "PATTERN",
+        description = "Take only files matching a pattern, gitignore rules (repeatable; "
+            + "default: every file). VCS folders (.git, .hg, .svn), the index file and "
+            + ".artifact-store/ are never taken.")
     List<String> include = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "GLOB",
-        description = "Also leave out files and folders matching a glob (repeatable).")
+    @Option(names = "--exclude", paramLabel = "PATTERN",
+        description = "Also leave out files and folders matching a pattern, gitignore rules "
+            + "(repeatable).")
     List<String> exclude = new ArrayList<>();
 
     @Option(names = "--retention-class", paramLabel = "CLASS",
@@ -138,32 +78,42 @@ public final class ArchiveCommands {
         description = "Files uploaded at a time (default ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = "--dry-run", description = "List what would be archived; send nothing.")
+    boolean dryRun;
+
+    @Mixin
+    ResumeOptions resume;
+
     @Override
     public Integer call() throws IOException {
+      if (!Files.isDirectory(dir)) {
+        throw new ClientException(ExitCodes.USAGE, dir + " is not a directory");
+      }
+      boolean infospace = Infospace.is(dir);
       List<String> excludes = new ArrayList<>(ALWAYS_EXCLUDED);
+      if (infospace) {
+        excludes.add("/" + Infospace.INDEX);
+      }
       excludes.addAll(exclude);
-      FileSelection selection = new FileSelection(include, excludes);
-      FileSelection.Listing listing = selection.walk(dir);
-      JsonObject files = new JsonObject();
-      for (FileSelection.Entry e : listing.files()) {
-        files.put(e.path(), attributes(e.file()));
+      List<String> includes = !include.isEmpty() ? include
+          : infospace ? Infospace.DEFAULT_INCLUDES : List.of();
+      FileSelection selection = new FileSelection(includes, excludes);
+      FileSelection.Listing listing = selection.walkKeepingLinks(dir);
+      if (dryRun) {
+        return DryRun.print(this, listing);
       }
-      JsonObject emptyDirs = new JsonObject();
       Path base = dir.toAbsolutePath().normalize();
-      for (String d : listing.emptyDirs()) {
-        emptyDirs.put(d, attributes(base.resolve(d)));
-      }
-      JsonObject tree = new JsonObject().put("files", files).put("empty_dirs", emptyDirs);
-      List<String> includes = include.isEmpty() ? List.of("**") : include;
+      JsonObject tree = ArchiveTree.record(base, listing);
+      List<String> included = includes.isEmpty() ? List.of("**") : includes;
       JsonObject archive = new JsonObject().put("format", FORMAT)
-          .put("included_paths", new JsonArray(includes))
+          .put("included_paths", new JsonArray(included))
           .put("excluded_paths", new JsonArray(excludes));
       if (note != null) {
         archive.put("note", note);
       }
       String subj = subject != null ? subject : PushCommands.name(dir);
       List<Uploader.Item> items = PushCommands.items(listing);
-      Uploader up = new Uploader(options.client(), parallel, err(), json());
+      Uploader up = new Uploader(client(), parallel, err(), json());
       Uploader.Result result = null;
       Path treeTemp = null;
       try {
@@ -171,7 +121,7 @@ public final class ArchiveCommands {
         if (new JsonObject().put("archive", inline).encode()
             .getBytes(StandardCharsets.UTF_8).length <= INLINE_TREE_LIMIT) {
           try {
-            result = up.push(create(subj, inline), items);
+            result = push(up, create(subj, inline), items);
           } catch (ClientException e) {
             if (!"metadata_too_large".equals(e.code())) {
               throw e;
@@ -186,7 +136,7 @@ public final class ArchiveCommands {
               .put("tree_sha256", Hashing.sha256(bytes));
           List<Uploader.Item> withTree = new ArrayList<>(items);
           withTree.add(new Uploader.Item(treeTemp, TREE_FILE, bytes.length));
-          result = up.push(create(subj, meta), withTree);
+          result = push(up, create(subj, meta), withTree);
         }
       } finally {
         if (treeTemp != null) {
@@ -200,26 +150,32 @@ public final class ArchiveCommands {
           .put("retention_class", pkg.getString("retention_class"))
           .put("created_at", pkg.getString("created_at"))
           .put("finalized_at", pkg.getString("finalized_at"))
-          .put("included_paths", new JsonArray(includes))
+          .put("included_paths", new JsonArray(included))
           .put("file_count", listing.files().size())
           .put("total_bytes", listing.totalBytes())
           .put("empty_dir_count", listing.emptyDirs().size())
+          .put("dir_count", listing.dirs().size())
+          .put("link_count", listing.links().size())
           .put("note", note)
           .put("producer", producer)
           .put("subject", subj)
           .put("server", options.serverUrl());
-      Files.writeString(base.resolve(INDEX_FILE), record.encode() + "\n",
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-          StandardOpenOption.WRITE);
+      ArchiveIndex index = ArchiveIndex.of(base);
+      index.append(record, err());
       if (json()) {
         printJson(record.copy().put("bytes_sent", result.bytesSent())
             .put("files_uploaded", result.sentFiles())
             .put("files_by_digest", result.byDigest()));
       } else {
         PushCommands.report(this, result);
-        println("recorded in " + base.resolve(INDEX_FILE));
+        println("recorded in " + index.file());
       }
       return ExitCodes.OK;
+    }
+
+    private Uploader.Result push(Uploader up, JsonObject create, List<Uploader.Item> items) {
+      return up.push(create, items, resume.state(options.serverUrl(), dir, create, List.of(),
+          List.of()), resume.noResume);
     }
 
     private JsonObject create(String subj, JsonObject archive) {
@@ -227,28 +183,6 @@ public final class ArchiveCommands {
           .put("retention_class", retentionClass)
           .put("metadata", new JsonObject().put("archive", archive));
     }
-  }
-
-  /** Reads an index file; lines that are not JSON objects are reported and skipped. */
-  static List<JsonObject> readIndex(Path dir, java.io.PrintWriter err) throws IOException {
-    Path index = dir.resolve(INDEX_FILE);
-    List<JsonObject> out = new ArrayList<>();
-    if (!Files.exists(index)) {
-      return out;
-    }
-    int n = 0;
-    for (String line : Files.readAllLines(index, StandardCharsets.UTF_8)) {
-      n++;
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        out.add(new JsonObject(line));
-      } catch (DecodeException | ClassCastException e) {
-        err.println("artifact-store: " + index + " line " + n + " is not a record; skipped");
-      }
-    }
-    return out;
   }
 
   /** {@code archives <dir>}. */
@@ -266,8 +200,12 @@ public final class ArchiveCommands {
       if (!Files.isDirectory(dir)) {
         throw new ClientException(ExitCodes.USAGE, dir + " is not a directory");
       }
-      List<JsonObject> records = readIndex(dir, err());
-      ApiClient client = options.client();
+      ArchiveIndex index = ArchiveIndex.of(dir);
+      List<JsonObject> records = new ArrayList<>();
+      for (ArchiveIndex i : ArchiveIndex.present(dir)) {
+        records.addAll(i.read(err()));
+      }
+      ApiClient client = client();
       boolean reachable = true;
       String unreachable = null;
       JsonArray out = new JsonArray();
@@ -293,13 +231,13 @@ public final class ArchiveCommands {
         out.add(rec);
       }
       if (json()) {
-        printJson(new JsonObject().put("index", dir.resolve(INDEX_FILE).toString())
+        printJson(new JsonObject().put("index", index.file().toString())
             .put("server", client.base()).put("server_reachable", reachable)
             .put("archives", out));
         return ExitCodes.OK;
       }
       if (records.isEmpty()) {
-        println("no archives recorded in " + dir.resolve(INDEX_FILE));
+        println("no archives recorded in " + index.file());
         return ExitCodes.OK;
       }
       List<String[]> rows = new ArrayList<>();
@@ -361,10 +299,26 @@ public final class ArchiveCommands {
         + "files with the same paths.")
     boolean force;
 
+    @Option(names = "--from", paramLabel = "DIR", description = "The archived folder whose "
+        + "index names the package (default: the current folder, when it has an index).")
+    Path from;
+
+    private JsonObject fromIndex() throws IOException {
+      return lookUp(from != null ? from : Path.of(""), from != null, ref, err());
+    }
+
     @Override
     public Integer call() throws IOException {
-      ApiClient client = options.client();
-      JsonObject pkg = find(client, ref);
+      ApiClient client = client();
+      JsonObject recorded = fromIndex();
+      JsonObject pkg = recorded == null ? find(client, ref)
+          : client.getJson(ApiClient.packagePath(recorded.getString("package_id")));
+      if (recorded != null && !recorded.getString("manifest_digest", "").equals(
+          pkg.getString("manifest_digest"))) {
+        throw new ClientException(ExitCodes.FAILED, "the index records the manifest digest "
+            + recorded.getString("manifest_digest") + " for package " + pkg.getString("id")
+            + ", the server has " + pkg.getString("manifest_digest") + ": not restoring");
+      }
       String id = pkg.getString("id");
       String digest = pkg.getString("manifest_digest");
       if (digest == null) {
@@ -407,88 +361,65 @@ public final class ArchiveCommands {
           }
         }
       }
-      // Every path is checked before anything is written.
-      Map<String, Path> dests = new LinkedHashMap<>();
       for (JsonObject f : files) {
-        dests.put(f.getString("path"), SafePaths.resolve(root, f.getString("path")));
+        SafePaths.resolve(root, f.getString("path"));
       }
       Files.createDirectories(root);
-      Downloader d = new Downloader(client);
-      JsonObject tree = new JsonObject();
+      Restorer restorer = new Restorer(new Downloader(client), id, root);
+      JsonObject tree = null;
       if (treeEntry != null) {
-        tree = readTree(d, id, root, treeEntry);
-      } else if (archive != null && archive.getJsonObject("tree") != null) {
+        tree = restorer.readTreeFile(treeEntry);
+      } else if (archive != null) {
         tree = archive.getJsonObject("tree");
       }
-      JsonObject fileAttrs = tree.getJsonObject("files", new JsonObject());
-      JsonObject emptyDirs = tree.getJsonObject("empty_dirs", new JsonObject());
-      Map<String, Path> dirDests = new LinkedHashMap<>();
-      for (String dir : emptyDirs.fieldNames()) {
-        dirDests.put(dir, SafePaths.resolve(root, dir));
-      }
-      long bytes = 0;
+      Restorer.Result r;
       try (Progress p = Progress.start(err(), json(), "restore", files.size(),
           TransferCommands.totalBytes(files))) {
-        for (JsonObject f : files) {
-          String path = f.getString("path");
-          Path dest = dests.get(path);
-          Files.createDirectories(dest.getParent());
-          Path tmp = Files.createTempFile(root, ".artifact-store-restore-", ".part");
-          try {
-            d.fetchExact(id, path, tmp, f.getLong("size"), f.getString("sha256"), p);
-            Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-          } finally {
-            Files.deleteIfExists(tmp);
-          }
-          apply(dest, fileAttrs.getJsonObject(path));
-          bytes += f.getLong("size");
-          p.fileDone();
-        }
-      }
-      for (Path dir : dirDests.values()) {
-        Files.createDirectories(dir);
-      }
-      for (Map.Entry<String, Path> e : dirDests.entrySet()) {
-        apply(e.getValue(), emptyDirs.getJsonObject(e.getKey()));
+        r = restorer.restore(files, tree, p);
       }
       if (json()) {
         printJson(new JsonObject().put("package_id", id).put("manifest_digest", digest)
-            .put("target", root.toString()).put("file_count", files.size())
-            .put("total_bytes", bytes).put("empty_dirs", dirDests.size()));
+            .put("target", root.toString()).put("file_count", r.files())
+            .put("total_bytes", r.bytes()).put("dirs", r.dirs()).put("links", r.links()));
       } else {
-        println("restored " + id + " (" + digest + ") into " + root + ": " + files.size()
-            + " files, " + Progress.size(bytes) + ", " + dirDests.size()
-            + " empty folders; every digest verified");
+        if (recorded != null) {
+          println("found in the index: " + recorded.getString("created_at") + ", "
+              + orDash(recorded.getValue("note")));
+        }
+        println("restored " + id + " (" + digest + ") into " + root + ": " + r.files()
+            + " files, " + Progress.size(r.bytes()) + ", " + r.dirs() + " folders, "
+            + r.links() + " links; every digest verified");
       }
       return ExitCodes.OK;
     }
+  }
 
-    private static JsonObject readTree(Downloader d, String id, Path root, JsonObject entry)
-        throws IOException {
-      Path tmp = Files.createTempFile(root, ".artifact-store-tree-", ".part");
-      try {
-        d.fetchExact(id, entry.getString("path"), tmp, entry.getLong("size"),
-            entry.getString("sha256"), Progress.start(null, true, "", 0, 0));
-        return new JsonObject(Files.readString(tmp));
-      } catch (DecodeException e) {
-        throw new ClientException(ExitCodes.FAILED, "the archive's tree file is not JSON");
-      } finally {
-        Files.deleteIfExists(tmp);
+  /**
+   * The last record of the {@code --from} folder's index (or the current folder's) whose package
+   * id or manifest digest is the reference; null when there is none to look in, or, for the
+   * current folder, when the reference is not in it.
+   */
+  private static JsonObject lookUp(Path from, boolean explicit, String ref,
+      java.io.PrintWriter err) throws IOException {
+    List<ArchiveIndex> indexes = ArchiveIndex.present(from);
+    if (indexes.isEmpty()) {
+      if (explicit) {
+        throw new ClientException(ExitCodes.USAGE, "--from " + from + " has no archive index");
+      }
+      return null;
+    }
+    JsonObject found = null;
+    for (ArchiveIndex i : indexes) {
+      for (JsonObject r : i.read(err)) {
+        if (ref.equals(r.getString("package_id")) || ref.equals(r.getString("manifest_digest"))) {
+          found = r;
+        }
       }
     }
-
-    private static void apply(Path p, JsonObject attrs) throws IOException {
-      if (attrs == null) {
-        return;
-      }
-      if (attrs.getString("mtime") != null) {
-        Files.setLastModifiedTime(p, FileTime.from(Instant.parse(attrs.getString("mtime"))));
-      }
-      if (attrs.getString("mode") != null && posix()) {
-        Files.setPosixFilePermissions(p, permissions(attrs.getString("mode")));
-      }
+    if (found == null && explicit) {
+      throw new ClientException(ExitCodes.NOT_FOUND, ref + " is not in the index of " + from);
     }
+    return found;
   }
 
   /** The package a reference names: an id, or {@code sha256:<hex>} of its manifest. */

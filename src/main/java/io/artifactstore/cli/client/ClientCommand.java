@@ -26,6 +26,11 @@ abstract class ClientCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /** A client for the configured server, reporting its retries on stderr. */
+  ApiClient client() {
+    return options.client(err());
+  }
+
   boolean json() {
     return options.json();
   }

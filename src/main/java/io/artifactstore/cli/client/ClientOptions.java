@@ -1,5 +1,6 @@
 package io.artifactstore.cli.client;
 
+import java.io.PrintWriter;
 import java.net.URI;
 import picocli.CommandLine.Option;
 
@@ -22,6 +23,12 @@ public final class ClientOptions {
 
   @Option(names = "--json", description = "Machine-readable JSON output on stdout.")
   boolean json;
+
+  @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+      description = "Retries of a request or transfer after a transient failure: connection "
+          + "refused or broken, 503 with Retry-After, 5xx on an idempotent request (0 to "
+          + Retries.MAX_RETRIES + ", default ${DEFAULT-VALUE}).")
+  int retries;
 
   /** The server base URL, without a trailing slash. */
   public String serverUrl() {
@@ -55,9 +62,13 @@ public final class ClientOptions {
     return json;
   }
 
-  /** A client for the configured server. */
-  public ApiClient client() {
-    return new ApiClient(serverUrl(), token(), actor());
+  /** A client for the configured server; each retry is reported on {@code err}. */
+  public ApiClient client(PrintWriter err) {
+    Retries r = new Retries(retries, line -> {
+      err.println("artifact-store: " + line);
+      err.flush();
+    });
+    return new ApiClient(serverUrl(), token(), actor(), r);
   }
 
   private static String firstNonBlank(String a, String b, String fallback) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
@@ -14,18 +15,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Downloads files to disk in chunks, hashing as it writes. A partial output file is resumed with
- * {@code Range} and {@code If-Range}; the whole file's SHA-256 is checked against the server's
- * {@code ETag} (or {@code Repr-Digest}) at the end. A mismatch deletes nothing.
+ * Downloads files to disk in chunks, hashing as it writes. A download goes to a
+ * {@link PartialDownload} beside its destination and resumes only against the version whose
+ * bytes are there: {@code Range} with {@code If-Range} set to the ETag recorded with the part,
+ * never one from a fresh request. A changed file (the server answers 200 to that) restarts from
+ * zero. The whole file's SHA-256 is checked against the answer's {@code ETag} (or
+ * {@code Repr-Digest}) before the destination is replaced. A transfer that breaks off is
+ * resumed up to {@code --retries} times.
  */
 public final class Downloader {
 
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
   private static final Pattern REPR_DIGEST = Pattern.compile("sha-256=:([A-Za-z0-9+/=]+):");
 
-  /** What a download did. */
+  /**
+   * What a download did: the file, its size and SHA-256, the offset it resumed from (0 when it
+   * did not resume), the bytes received, whether the file was already complete, and whether a
+   * part found on disk was discarded (another version, or not resumable).
+   */
   public record Result(Path file, long size, String sha256, long resumedFrom, long received,
-      boolean alreadyComplete) {}
+      boolean alreadyComplete, boolean restarted) {}
 
   private final ApiClient client;
 
@@ -34,76 +43,100 @@ public final class Downloader {
   }
 
   /**
-   * Downloads {@code path} of package {@code id} to {@code out}, resuming a partial file. Throws
-   * a {@link ClientException} (exit 1) when the result does not match the server's digest; the
-   * file is left as it is for inspection.
+   * Makes {@code out} the current content of {@code path} of package {@code id}: resumes a part
+   * of the same version, or downloads the whole file; an {@code out} that already holds it is
+   * only checked. Throws a {@link ClientException} (exit 1) when the result does not match the
+   * server's digest; the part is then removed and {@code out} left as it was.
    */
   public Result fetch(String id, String path, Path out, Progress progress) {
-    String url = ApiClient.filePath(id, path);
-    long have = 0;
-    if (Files.exists(out)) {
-      if (!Files.isRegularFile(out)) {
-        throw new ClientException(ExitCodes.USAGE, out + " exists and is not a regular file");
-      }
-      have = size(out);
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out,
+        LinkOption.NOFOLLOW_LINKS)) {
+      throw new ClientException(ExitCodes.USAGE, out + " exists and is not a regular file");
     }
-    HttpResponse<InputStream> head = client.stream("HEAD", url, new String[0]);
-    close(head);
-    long remoteSize = head.headers().firstValueAsLong("Content-Length").orElse(-1);
-    String expected = expectedSha256(head).orElseThrow(() -> new ClientException(
-        ExitCodes.FAILED, "the server sent no SHA-256 (ETag or Repr-Digest) for " + path));
-    String etag = head.headers().firstValue("ETag").orElse(null);
+    Counted counted = new Counted(progress);
+    boolean[] restarted = {false};
+    return client.retries().transfer("download of " + path,
+        () -> fetchOnce(id, path, out, counted.restart(), restarted));
+  }
 
-    Hashing h = new Hashing(false);
-    long resumedFrom = 0;
-    long received = 0;
-    boolean complete = false;
-    if (have > 0 && remoteSize >= 0 && have > remoteSize) {
-      throw new ClientException(ExitCodes.FAILED, out + " is larger (" + have
-          + " bytes) than " + path + " on the server (" + remoteSize + " bytes); left as it is");
-    }
-    if (have > 0 && have == remoteSize) {
-      hashFile(out, h, have);
-      complete = true;
-    } else if (have > 0 && etag != null) {
-      HttpResponse<InputStream> r = client.stream("GET", url,
-          new String[] {"Range", "bytes=" + have + "-", "If-Range", etag});
-      if (r.statusCode() == 206) {
-        long start = contentRangeStart(r);
-        if (start != have) {
-          close(r);
-          throw new ClientException(ExitCodes.FAILED, "the server answered a range from "
-              + start + " for a request from " + have);
-        }
-        hashFile(out, h, have);
-        progress.addBytes(have);
-        resumedFrom = have;
-        received = copy(r, out, true, h, progress);
+  private Result fetchOnce(String id, String path, Path out, Counted progress,
+      boolean[] restarted) throws IOException {
+    String url = ApiClient.filePath(id, path);
+    PartialDownload part = PartialDownload.of(out);
+    boolean hadPart = Files.exists(part.data());
+    Optional<PartialDownload.Resumable> resume = part.resumable();
+    restarted[0] |= hadPart && resume.isEmpty();
+    HttpResponse<InputStream> r = null;
+    long have = 0;
+    if (resume.isPresent()) {
+      PartialDownload.Resumable p = resume.get();
+      r = client.stream("GET", url, new String[] {"Range", "bytes=" + p.length() + "-",
+          "If-Range", p.etag()}, 416);
+      if (r.statusCode() == 206 && contentRangeStart(r) == p.length()
+          && p.etag().equals(r.headers().firstValue("ETag").orElse(null))) {
+        have = p.length();
       } else {
-        received = copy(r, out, false, h, progress);
+        // Another version (200), or a part that is not a prefix of this one: from zero.
+        restarted[0] = true;
+        if (r.statusCode() != 200) {
+          close(r);
+          r = null;
+        }
       }
+    } else if (Files.isRegularFile(out)) {
+      String local = Hashing.sha256(out);
+      r = client.stream("GET", url, new String[] {"If-None-Match", "\"" + local + "\""}, 304);
+      if (r.statusCode() == 304) {
+        close(r);
+        long size = Files.size(out);
+        progress.add(size);
+        return new Result(out, size, local, 0, 0, true, restarted[0]);
+      }
+    }
+    if (r == null) {
+      r = client.stream("GET", url, new String[0]);
+    }
+    String expected = expectedSha256(r).orElseThrow(() -> new ClientException(
+        ExitCodes.FAILED, "the server sent no SHA-256 (ETag or Repr-Digest) for " + path));
+    long total = r.statusCode() == 206 ? contentRangeTotal(r)
+        : r.headers().firstValueAsLong("Content-Length").orElse(-1);
+    progress.total(total);
+    Hashing h = new Hashing(false);
+    if (have > 0) {
+      hashFile(part.data(), h, have);
+      progress.add(have);
     } else {
-      HttpResponse<InputStream> r = client.stream("GET", url, new String[0]);
-      received = copy(r, out, false, h, progress);
+      part.start(r.headers().firstValue("ETag").orElse(null));
     }
+    long received = copy(r, part.data(), h, progress, path);
     String actual = h.sha256Hex();
-    if (!actual.equals(expected)) {
+    if (!actual.equals(expected) || (total >= 0 && h.size() != total)) {
+      part.discard();
       throw new ClientException(ExitCodes.FAILED, "SHA-256 mismatch for " + path + ": expected "
-          + expected + ", got " + actual + " (" + out + " left as it is)");
+          + expected + ", got " + actual + " (" + h.size() + " bytes); the partial download "
+          + "was removed and " + out + " left as it was");
     }
-    return new Result(out, h.size(), actual, resumedFrom, received, complete);
+    part.complete(out);
+    return new Result(out, h.size(), actual, have, received, false, restarted[0]);
   }
 
   /**
    * Downloads {@code path} to {@code dest} (created or truncated) and checks its size and
-   * SHA-256; returns the SHA-256 and BLAKE3 hex, or throws (exit 1) on a mismatch.
+   * SHA-256; returns the SHA-256 and BLAKE3 hex, or throws (exit 1) on a mismatch. A transfer
+   * that breaks off starts again from zero.
    */
   public Hashing fetchExact(String id, String path, Path dest, long size, String sha256,
       Progress progress) {
-    HttpResponse<InputStream> r = client.stream("GET", ApiClient.filePath(id, path),
-        new String[0]);
-    Hashing h = new Hashing(false);
-    copy(r, dest, false, h, progress);
+    Counted counted = new Counted(progress);
+    Hashing h = client.retries().transfer("download of " + path, () -> {
+      Counted c = counted.restart();
+      HttpResponse<InputStream> r = client.stream("GET", ApiClient.filePath(id, path),
+          new String[0]);
+      Files.write(dest, new byte[0]);
+      Hashing hh = new Hashing(false);
+      copy(r, dest, hh, c, path);
+      return hh;
+    });
     String actual = h.sha256Hex();
     if (h.size() != size || !actual.equals(sha256)) {
       throw new ClientException(ExitCodes.FAILED, "digest mismatch for " + path + ": expected "
@@ -114,20 +147,25 @@ public final class Downloader {
 
   /** Streams {@code path} through SHA-256 and BLAKE3 without keeping it. */
   public Hashing hashRemote(String id, String path, Progress progress) {
-    HttpResponse<InputStream> r = client.stream("GET", ApiClient.filePath(id, path),
-        new String[0]);
-    Hashing h = new Hashing(true);
-    try (InputStream in = r.body()) {
-      byte[] buf = new byte[Hashing.CHUNK];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        h.update(buf, 0, n);
-        progress.addBytes(n);
+    Counted counted = new Counted(progress);
+    return client.retries().transfer("download of " + path, () -> {
+      Counted c = counted.restart();
+      HttpResponse<InputStream> r = client.stream("GET", ApiClient.filePath(id, path),
+          new String[0]);
+      Hashing h = new Hashing(true);
+      try (InputStream in = r.body()) {
+        byte[] buf = new byte[Hashing.CHUNK];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          h.update(buf, 0, n);
+          c.add(n);
+        }
+      } catch (IOException e) {
+        throw new Retries.TransferInterrupted("download of " + path + " broke off after "
+            + h.size() + " bytes: " + e.getMessage(), e);
       }
-    } catch (IOException e) {
-      throw new ClientException(ExitCodes.FAILED, "download of " + path + " failed: " + e, e);
-    }
-    return h;
+      return h;
+    });
   }
 
   static Optional<String> expectedSha256(HttpResponse<?> r) {
@@ -152,24 +190,38 @@ public final class Downloader {
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
-  private static long copy(HttpResponse<InputStream> r, Path out, boolean append, Hashing h,
-      Progress progress) {
+  private static long contentRangeTotal(HttpResponse<?> r) {
+    Matcher m = CONTENT_RANGE.matcher(r.headers().firstValue("Content-Range").orElse(""));
+    return m.matches() ? Long.parseLong(m.group(3)) : -1;
+  }
+
+  /** Appends the body to {@code out}; a broken stream is a {@link Retries.TransferInterrupted}. */
+  private static long copy(HttpResponse<InputStream> r, Path out, Hashing h, Counted progress,
+      String path) {
     long n = 0;
     try (InputStream in = r.body();
         OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       byte[] buf = new byte[Hashing.CHUNK];
       int k;
-      while ((k = in.read(buf)) > 0) {
+      while (true) {
+        try {
+          k = in.read(buf);
+        } catch (IOException e) {
+          throw new Retries.TransferInterrupted("download of " + path + " broke off after "
+              + n + " bytes (" + out + " kept, run again to resume): " + e.getMessage(), e);
+        }
+        if (k < 0) {
+          break;
+        }
         os.write(buf, 0, k);
         h.update(buf, 0, k);
-        progress.addBytes(k);
+        progress.add(k);
         n += k;
       }
     } catch (IOException e) {
-      throw new ClientException(ExitCodes.FAILED, "download to " + out + " failed after " + n
-          + " bytes (run again to resume): " + e.getMessage(), e);
+      throw new ClientException(ExitCodes.FAILED, "cannot write " + out + ": " + e.getMessage(),
+          e);
     }
     return n;
   }
@@ -189,19 +241,39 @@ public final class Downloader {
     }
   }
 
-  private static long size(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      throw new ClientException(ExitCodes.FAILED, "cannot read " + p + ": " + e.getMessage(), e);
-    }
-  }
-
   private static void close(HttpResponse<InputStream> r) {
     try {
       r.body().close();
     } catch (IOException ignored) {
       // nothing to release
+    }
+  }
+
+  /**
+   * The bytes one file has added to a {@link Progress}; an attempt that starts again takes
+   * back what the attempts before it added, so that retries do not count twice.
+   */
+  private static final class Counted {
+    private final Progress progress;
+    private long added;
+
+    Counted(Progress progress) {
+      this.progress = progress;
+    }
+
+    Counted restart() {
+      progress.addBytes(-added);
+      added = 0;
+      return this;
+    }
+
+    void add(long n) {
+      progress.addBytes(n);
+      added += n;
+    }
+
+    void total(long bytes) {
+      progress.totalIfUnknown(bytes);
     }
   }
 }

@@ -39,7 +39,7 @@ public final class PackageCommands {
 
     @Override
     public Integer call() {
-      ApiClient client = options.client();
+      ApiClient client = client();
       JsonArray items = new JsonArray();
       String cursor = null;
       do {
@@ -89,7 +89,7 @@ public final class PackageCommands {
 
     @Override
     public Integer call() {
-      ApiClient client = options.client();
+      ApiClient client = client();
       JsonObject p = client.getJson(ApiClient.packagePath(pkg));
       JsonObject retention = client.getJson(ApiClient.packagePath(pkg) + "/retention");
       if (json()) {
@@ -153,7 +153,7 @@ public final class PackageCommands {
       if (reason != null) {
         body.put("reason", reason);
       }
-      JsonObject r = options.client().postJson(ApiClient.packagePath(pkg) + "/retention", body);
+      JsonObject r = client().postJson(ApiClient.packagePath(pkg) + "/retention", body);
       if (json()) {
         printJson(r);
       } else {
@@ -184,7 +184,7 @@ public final class PackageCommands {
       if (reference != null) {
         body.put("reference", reference);
       }
-      JsonObject r = options.client().postJson(ApiClient.packagePath(pkg) + "/holds", body);
+      JsonObject r = client().postJson(ApiClient.packagePath(pkg) + "/holds", body);
       if (json()) {
         printJson(r);
       } else {
@@ -209,7 +209,7 @@ public final class PackageCommands {
 
     @Override
     public Integer call() {
-      JsonObject r = options.client().delete(ApiClient.packagePath(pkg) + "/holds/"
+      JsonObject r = client().delete(ApiClient.packagePath(pkg) + "/holds/"
           + ApiClient.segment(holdId) + "?reason=" + ApiClient.segment(reason));
       if (json()) {
         printJson(r);

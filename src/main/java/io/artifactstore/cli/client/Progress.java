@@ -1,100 +1,124 @@
 package io.artifactstore.cli.client;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
+import me.tongfei.progressbar.ProgressState;
 
 /**
- * One refreshed progress line on standard error (files done/total, bytes, rate, ETA), shown only
- * when the command runs on a terminal and not with {@code --json}; otherwise it counts silently.
+ * The progress of a transfer: one refreshed line on standard error, shown whenever stderr is a
+ * terminal ({@link Terminals}), whatever stdin and stdout are, and never with {@code --json}:
+ * {@code get  37% [=====      ] 1130/3072KiB (0:00:01 / 0:00:02) 1130.0KiB/s 2/5 files}, that
+ * is done/total in a unit chosen from the total, time elapsed / time left (ETA), rate, and the
+ * files done for a transfer of several. Otherwise it only counts. The ETA is shown once a
+ * second and a mebibyte have passed; before, {@code ?}.
  */
 public final class Progress implements AutoCloseable {
+
+  private static final long SETTLED_BYTES = 1024 * 1024;
+  private static final Duration SETTLED_TIME = Duration.ofSeconds(1);
 
   private final PrintWriter err;
   private final String label;
   private final int totalFiles;
-  private final long totalBytes;
+  private final boolean shown;
   private final AtomicInteger files = new AtomicInteger();
-  private final AtomicLong bytes = new AtomicLong();
-  private final long started = System.nanoTime();
-  private final Thread ticker;
-  private volatile boolean closed;
-  private int lastWidth;
+  private long total;
+  private long pending;
+  private ProgressBar bar;
 
   private Progress(PrintWriter err, String label, int totalFiles, long totalBytes,
       boolean shown) {
     this.err = err;
     this.label = label;
     this.totalFiles = totalFiles;
-    this.totalBytes = totalBytes;
-    if (shown) {
-      ticker = new Thread(this::tick, "artifact-store-progress");
-      ticker.setDaemon(true);
-      ticker.start();
-    } else {
-      ticker = null;
+    this.total = totalBytes;
+    this.shown = shown;
+    if (shown && totalBytes > 0) {
+      bar();
     }
   }
 
-  /** Shown on a terminal (a console is attached) unless {@code json}. */
+  /**
+   * A progress of {@code totalFiles} files and {@code totalBytes} bytes (0 when not yet known),
+   * shown on {@code err} when stderr is a terminal and not {@code json}.
+   */
   public static Progress start(PrintWriter err, boolean json, String label, int totalFiles,
       long totalBytes) {
     return new Progress(err, label, totalFiles, totalBytes,
-        !json && System.console() != null);
+        !json && err != null && Terminals.stderrIsTerminal());
   }
 
-  public void addBytes(long n) {
-    bytes.addAndGet(n);
+  /** Whether the line is shown. */
+  public boolean shown() {
+    return shown;
   }
 
-  public void fileDone() {
-    files.incrementAndGet();
+  /** Counts {@code n} more bytes done (negative to take back an attempt that is redone). */
+  public synchronized void addBytes(long n) {
+    if (bar != null) {
+      bar.stepBy(n);
+    } else {
+      pending += n;
+    }
   }
 
-  private void tick() {
-    while (!closed) {
-      render();
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        return;
+  /** Sets the total when it was not known at the start (a single download). */
+  public synchronized void totalIfUnknown(long bytes) {
+    if (total <= 0 && bytes > 0) {
+      total = bytes;
+      if (shown) {
+        bar();
       }
     }
   }
 
-  private synchronized void render() {
-    long done = bytes.get();
-    double secs = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-    double rate = done / secs;
-    // An estimate from the first instants (a few bytes, or time spent hashing before sending)
-    // is noise: wait for a second and a mebibyte of data.
-    boolean settled = secs >= 1 && done >= 1024 * 1024;
-    String eta = settled && rate > 0 && totalBytes > done
-        ? duration((long) ((totalBytes - done) / rate)) : "--:--";
-    String line = String.format(Locale.ROOT, "%s %d/%d files  %s/%s  %s/s  ETA %s", label,
-        files.get(), totalFiles, size(done), size(totalBytes), size((long) rate), eta);
-    int pad = Math.max(0, lastWidth - line.length());
-    lastWidth = line.length();
-    err.print("\r" + line + " ".repeat(pad));
-    err.flush();
+  public synchronized void fileDone() {
+    int done = files.incrementAndGet();
+    if (bar != null && totalFiles > 1) {
+      bar.setExtraMessage(" " + done + "/" + totalFiles + " files");
+    }
+  }
+
+  private void bar() {
+    long unit = total >= 10L << 30 ? 1L << 30 : total >= 10L << 20 ? 1L << 20
+        : total >= 10L << 10 ? 1L << 10 : 1;
+    String unitName = unit == 1L << 30 ? "GiB" : unit == 1L << 20 ? "MiB"
+        : unit == 1L << 10 ? "KiB" : "B";
+    bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(total)
+        .setUnit(unitName, unit).showSpeed().setStyle(ProgressBarStyle.ASCII)
+        .setUpdateIntervalMillis(250).continuousUpdate().setEtaFunction(Progress::eta)
+        .setConsumer(new LineConsumer(err, Terminals.stderrWidth())).build();
+    if (totalFiles > 1) {
+      bar.setExtraMessage(" " + files.get() + "/" + totalFiles + " files");
+    }
+    bar.stepBy(pending);
+    pending = 0;
+  }
+
+  /** Time left at the rate so far; unknown until a second and a mebibyte have passed. */
+  static Optional<Duration> eta(ProgressState s) {
+    long moved = s.getCurrent() - s.getStart();
+    Duration elapsed = s.getElapsedAfterStart();
+    if (s.getMax() <= 0 || moved < SETTLED_BYTES || elapsed.compareTo(SETTLED_TIME) < 0) {
+      return Optional.empty();
+    }
+    long left = Math.max(0, s.getMax() - s.getCurrent());
+    return Optional.of(Duration.ofMillis((long) (left * (double) elapsed.toMillis() / moved)));
   }
 
   @Override
-  public void close() {
-    if (ticker != null && !closed) {
-      closed = true;
-      ticker.interrupt();
-      try {
-        ticker.join(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      render();
-      err.println();
-      err.flush();
+  public synchronized void close() {
+    if (bar != null) {
+      bar.close();
+      bar = null;
     }
-    closed = true;
   }
 
   /** A byte count for people: 1.5 MiB. */
@@ -112,9 +136,31 @@ public final class Progress implements AutoCloseable {
     return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  static String duration(long secs) {
-    return secs >= 3600
-        ? String.format(Locale.ROOT, "%d:%02d:%02d", secs / 3600, secs / 60 % 60, secs % 60)
-        : String.format(Locale.ROOT, "%d:%02d", secs / 60, secs % 60);
+  /** Writes each rendering over the last one; a new line at the end. */
+  private static final class LineConsumer implements ProgressBarConsumer {
+    private final PrintWriter err;
+    private final int width;
+
+    LineConsumer(PrintWriter err, int width) {
+      this.err = err;
+      this.width = width;
+    }
+
+    @Override
+    public int getMaxRenderedLength() {
+      return width - 1;
+    }
+
+    @Override
+    public void accept(String rendered) {
+      err.print("\r" + rendered);
+      err.flush();
+    }
+
+    @Override
+    public void close() {
+      err.println();
+      err.flush();
+    }
   }
 }

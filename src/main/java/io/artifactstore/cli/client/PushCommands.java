@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,7 +36,8 @@ public final class PushCommands {
     cmd.println("manifest  " + r.pkg().getString("manifest_digest"));
     cmd.println("files     " + r.files() + " (" + Progress.size(r.totalBytes()) + "): "
         + r.sentFiles() + " uploaded (" + Progress.size(r.bytesSent()) + " sent), "
-        + r.byDigest() + " added by digest");
+        + r.byDigest() + " added by digest"
+        + (r.resumed() ? ", " + r.skipped() + " already there (resumed)" : ""));
   }
 
   /** {@code push <dir>}. */
@@ -47,13 +49,22 @@ public final class PushCommands {
     @Parameters(index = "0", paramLabel = "DIR", description = "The directory to push.")
     Path dir;
 
-    @Option(names = "--include", paramLabel = "GLOB",
-        description = "Take only files matching a glob (repeatable; default: every file).")
+    @Option(names = "--include", paramLabel = "PATTERN",
+        description = "Take only files matching a pattern, gitignore rules (repeatable; "
+            + "default: every file).")
     List<String> include = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "GLOB",
-        description = "Leave out files and folders matching a glob (repeatable).")
+    @Option(names = "--exclude", paramLabel = "PATTERN",
+        description = "Leave out files and folders matching a pattern, gitignore rules "
+            + "(repeatable).")
     List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "List the files that would be sent; send "
+        + "nothing.")
+    boolean dryRun;
+
+    @Mixin
+    ResumeOptions resume;
 
     @Option(names = "--producer", required = true, description = "The package's producer.")
     String producer;
@@ -89,13 +100,17 @@ public final class PushCommands {
       if (listing.files().isEmpty()) {
         throw new ClientException(ExitCodes.USAGE, "no file of " + dir + " is selected");
       }
+      if (dryRun) {
+        return DryRun.print(this, listing);
+      }
       JsonObject create = new JsonObject().put("producer", producer)
           .put("subject", subject != null ? subject : name(dir)).put("metadata", metadata);
       if (retentionClass != null) {
         create.put("retention_class", retentionClass);
       }
-      Uploader up = new Uploader(options.client(), parallel, err(), json());
-      report(this, up.push(create, items(listing)));
+      Uploader up = new Uploader(client(), parallel, err(), json());
+      PushState state = resume.state(options.serverUrl(), dir, create, include, exclude);
+      report(this, up.push(create, items(listing), state, resume.noResume));
       return ExitCodes.OK;
     }
   }
@@ -125,13 +140,21 @@ public final class PushCommands {
         description = "Retention class (default: the server's default class).")
     String retentionClass;
 
-    @Option(names = "--exclude", paramLabel = "GLOB",
-        description = "Leave out files and folders matching a glob (repeatable).")
+    @Option(names = "--exclude", paramLabel = "PATTERN",
+        description = "Leave out files and folders matching a pattern, gitignore rules "
+            + "(repeatable).")
     List<String> exclude = new ArrayList<>();
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
         description = "Files uploaded at a time (default ${DEFAULT-VALUE}).")
     int parallel;
+
+    @Option(names = "--dry-run", description = "Check the summary and list the files that "
+        + "would be sent; send nothing.")
+    boolean dryRun;
+
+    @Mixin
+    ResumeOptions resume;
 
     @Override
     public Integer call() {
@@ -146,14 +169,18 @@ public final class PushCommands {
         throw new ClientException(ExitCodes.USAGE, "--exclude leaves out the summary file "
             + metadata.getString("run_summary"));
       }
+      if (dryRun) {
+        return DryRun.print(this, listing);
+      }
       JsonObject create = new JsonObject().put("producer", producer)
           .put("subject", subject != null ? subject : metadata.getString("run_id"))
           .put("metadata", metadata);
       if (retentionClass != null) {
         create.put("retention_class", retentionClass);
       }
-      Uploader up = new Uploader(options.client(), parallel, err(), json());
-      report(this, up.push(create, items(listing)));
+      Uploader up = new Uploader(client(), parallel, err(), json());
+      PushState state = resume.state(options.serverUrl(), dir, create, List.of(), exclude);
+      report(this, up.push(create, items(listing), state, resume.noResume));
       return ExitCodes.OK;
     }
   }

@@ -34,8 +34,9 @@ public final class TransferCommands {
 
   /** {@code get <package> <path> [-o file]}. */
   @Command(name = "get", sortOptions = false,
-      description = "Download one file; a partial output file is resumed (Range + If-Range) "
-          + "and the SHA-256 is checked at the end.")
+      description = "Download one file; an interrupted download (FILE.part) is resumed while "
+          + "the file is unchanged (Range + If-Range with its recorded ETag), and the SHA-256 "
+          + "is checked before FILE is replaced.")
   public static final class Get extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "PACKAGE", description = "The package id.")
@@ -53,17 +54,20 @@ public final class TransferCommands {
       Path out = output != null ? output : Path.of(path.substring(path.lastIndexOf('/') + 1));
       Downloader.Result r;
       try (Progress p = Progress.start(err(), json(), "get", 1, 0)) {
-        r = new Downloader(options.client()).fetch(pkg, path, out, p);
+        r = new Downloader(client()).fetch(pkg, path, out, p);
         p.fileDone();
       }
       if (json()) {
         printJson(new JsonObject().put("path", path).put("file", out.toString())
             .put("size", r.size()).put("sha256", r.sha256())
-            .put("resumed_from", r.resumedFrom()).put("bytes_received", r.received()));
+            .put("resumed_from", r.resumedFrom()).put("bytes_received", r.received())
+            .put("already_complete", r.alreadyComplete()).put("restarted", r.restarted()));
       } else {
         println(out + ": " + Progress.size(r.size()) + ", sha256 " + r.sha256() + " verified"
             + (r.alreadyComplete() ? " (already complete)"
-                : r.resumedFrom() > 0 ? " (resumed at byte " + r.resumedFrom() + ")" : ""));
+                : r.resumedFrom() > 0 ? " (resumed at byte " + r.resumedFrom() + ")"
+                : r.restarted() ? " (the partial download was not of this version: "
+                    + "downloaded from the start)" : ""));
       }
       return ExitCodes.OK;
     }
@@ -83,7 +87,7 @@ public final class TransferCommands {
 
     @Override
     public Integer call() throws IOException {
-      ApiClient client = options.client();
+      ApiClient client = client();
       List<JsonObject> files = files(client.getJson(ApiClient.packagePath(pkg)));
       List<Path> dests = new ArrayList<>();
       for (JsonObject f : files) {
@@ -144,7 +148,7 @@ public final class TransferCommands {
 
     @Override
     public Integer call() {
-      ApiClient client = options.client();
+      ApiClient client = client();
       JsonObject p = client.getJson(ApiClient.packagePath(pkg));
       String expected = p.getString("manifest_digest");
       if (expected == null) {

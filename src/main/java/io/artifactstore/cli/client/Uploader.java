@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,12 +22,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * finalizes it. Each file is hashed first; the server is asked to add it by digest
  * ({@code POST .../files/{path}} with {@code {sha256, size, media_type}}), and its bytes are
  * sent ({@code PUT} with {@code X-Checksum-Sha256}) only when the server lacks that content.
+ *
+ * <p>A push whose package was left unfinished by an earlier run of the same push
+ * ({@link PushState}) resumes it: files already in the package with the same SHA-256 are
+ * skipped, files there with other content are replaced. While the package is unfinished, an
+ * interruption (Ctrl-C) is answered on stderr with the package's id and how to resume or
+ * discard it.
  */
 public final class Uploader {
 
   /** What a push did. */
   public record Result(JsonObject pkg, int files, long totalBytes, int sentFiles,
-      long bytesSent, int byDigest) {
+      long bytesSent, int byDigest, int skipped, boolean resumed) {
 
     public JsonObject toJson() {
       return new JsonObject().put("id", pkg.getString("id"))
@@ -31,6 +41,7 @@ public final class Uploader {
           .put("file_count", pkg.getValue("file_count", files))
           .put("total_bytes", pkg.getValue("total_bytes", totalBytes))
           .put("files_uploaded", sentFiles).put("files_by_digest", byDigest)
+          .put("files_skipped", skipped).put("resumed", resumed)
           .put("bytes_sent", bytesSent);
     }
   }
@@ -55,12 +66,33 @@ public final class Uploader {
 
   /** Creates the package from {@code create}, adds {@code items}, finalizes. */
   public Result push(JsonObject create, List<Item> items) {
-    JsonObject pkg = client.postJson("/v1/packages", create);
-    String id = pkg.getString("id");
+    return push(create, items, null, false);
+  }
+
+  /**
+   * As {@link #push(JsonObject, List)}; with {@code state}, resumes the package an earlier run
+   * of the same push left unfinished (unless {@code fresh}), and remembers a new one until it
+   * is finalized.
+   */
+  public Result push(JsonObject create, List<Item> items, PushState state, boolean fresh) {
+    Map<String, JsonObject> existing = new HashMap<>();
+    String id = state == null || fresh ? null : resumable(state, items, existing);
+    boolean resumed = id != null;
+    if (id == null) {
+      id = client.postJson("/v1/packages", create).getString("id");
+      if (state != null) {
+        state.remember(id);
+      }
+    }
+    String pkgId = id;
     long total = items.stream().mapToLong(Item::size).sum();
     AtomicLong sent = new AtomicLong();
     AtomicInteger byDigest = new AtomicInteger();
     AtomicInteger uploaded = new AtomicInteger();
+    AtomicInteger skipped = new AtomicInteger();
+    Thread onInterrupt = new Thread(() -> interrupted(pkgId, byDigest.get() + uploaded.get()
+        + skipped.get(), items.size()), "artifact-store-interrupted");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
     ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
       Thread t = new Thread(r, "artifact-store-upload");
       t.setDaemon(true);
@@ -70,10 +102,10 @@ public final class Uploader {
       List<Future<?>> futures = new ArrayList<>();
       for (Item item : items) {
         futures.add(pool.submit(() -> {
-          if (addOne(id, item, sent, progress)) {
-            byDigest.incrementAndGet();
-          } else {
-            uploaded.incrementAndGet();
+          switch (addOne(pkgId, item, existing.get(item.path()), sent, progress)) {
+            case BY_DIGEST -> byDigest.incrementAndGet();
+            case SENT -> uploaded.incrementAndGet();
+            default -> skipped.incrementAndGet();
           }
           progress.fileDone();
           return null;
@@ -85,37 +117,111 @@ public final class Uploader {
         } catch (ExecutionException e) {
           pool.shutdownNow();
           Throwable c = e.getCause();
+          String left = " (package " + pkgId + " left unfinished: run the same command again "
+              + "to resume it)";
           if (c instanceof ClientException ce) {
-            throw new ClientException(ce.exitCode(), ce.getMessage() + " (package " + id
-                + " left unfinalized)", ce.status(), ce.code(), ce);
+            throw new ClientException(ce.exitCode(), ce.getMessage() + left, ce.status(),
+                ce.code(), ce);
           }
-          throw new ClientException(ExitCodes.FAILED, "upload failed: " + c
-              + " (package " + id + " left unfinalized)", c);
+          throw new ClientException(ExitCodes.FAILED, "upload failed: " + c + left, c);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new ClientException(ExitCodes.FAILED, "interrupted", e);
         }
       }
+      JsonObject done = client.postJson(ApiClient.packagePath(pkgId) + "/finalize",
+          new JsonObject(), true);
+      if (state != null) {
+        state.forget();
+      }
+      return new Result(done, items.size(), total, uploaded.get(), sent.get(), byDigest.get(),
+          skipped.get(), resumed);
     } finally {
       pool.shutdownNow();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or has run: it says what is left
+      }
     }
-    JsonObject done = client.postJson(ApiClient.packagePath(id) + "/finalize", new JsonObject());
-    return new Result(done, items.size(), total, uploaded.get(), sent.get(), byDigest.get());
   }
 
-  /** Adds one file; true when it was added by digest, without sending its bytes. */
-  private boolean addOne(String id, Item item, AtomicLong sent, Progress progress)
-      throws IOException {
+  /**
+   * The package to resume, its files put in {@code existing}; null when there is none, or it
+   * cannot be resumed (finished, failed, gone, or holding files this push does not take).
+   */
+  private String resumable(PushState state, List<Item> items, Map<String, JsonObject> existing) {
+    String id = state.packageId().orElse(null);
+    if (id == null) {
+      return null;
+    }
+    JsonObject pkg;
+    try {
+      pkg = client.getJson(ApiClient.packagePath(id));
+    } catch (ClientException e) {
+      if (e.exitCode() != ExitCodes.NOT_FOUND) {
+        throw e;
+      }
+      state.forget();
+      return null;
+    }
+    String status = pkg.getString("status");
+    Set<String> taken = new HashSet<>();
+    items.forEach(i -> taken.add(i.path()));
+    List<JsonObject> files = TransferCommands.files(pkg);
+    boolean open = "created".equals(status) || "uploading".equals(status);
+    if (!open || !files.stream().allMatch(f -> taken.contains(f.getString("path")))) {
+      note("the unfinished package " + id + " of this push " + (open
+          ? "holds files this push does not take" : "is " + status)
+          + ": starting a new package");
+      state.forget();
+      return null;
+    }
+    files.forEach(f -> existing.put(f.getString("path"), f));
+    note("resuming the unfinished package " + id + ": " + files.size() + " of " + items.size()
+        + " files already there");
+    return id;
+  }
+
+  private void note(String line) {
+    err.println("artifact-store: " + line);
+    err.flush();
+  }
+
+  /** Said when the process is stopped (Ctrl-C, SIGTERM) before the package is finalized. */
+  private void interrupted(String id, int done, int total) {
+    note("interrupted: package " + id + " is left unfinished (" + done + " of " + total
+        + " files added)");
+    note("to resume it, run the same command again: files already added are skipped");
+    note("to discard it, run the command again with --no-resume: a new package is made, and "
+        + "the server marks " + id + " failed after retention.abandoned_after and reclaims "
+        + "what only it holds");
+  }
+
+  private enum Added { BY_DIGEST, SENT, SKIPPED }
+
+  /**
+   * Adds one file: skipped when {@code there} (the package's file at that path, if any) has
+   * the same content, added by digest when the server holds the content, sent otherwise.
+   */
+  private Added addOne(String id, Item item, JsonObject there, AtomicLong sent,
+      Progress progress) throws IOException {
     String sha = Hashing.sha256(item.file());
+    if (there != null && sha.equals(there.getString("sha256"))
+        && there.getLong("size", -1L) == item.size()) {
+      progress.addBytes(item.size());
+      return Added.SKIPPED;
+    }
     String mediaType = MediaTypes.guess(item.file());
-    String path = ApiClient.filePath(id, item.path());
+    String path = ApiClient.filePath(id, item.path()) + (there != null ? "?replace=true" : "");
     HttpResponse<byte[]> r = client.postRaw(path, new JsonObject().put("sha256", sha)
         .put("size", item.size()).put("media_type", mediaType));
-    if (r.statusCode() == 201) {
-      progress.addBytes(item.size());
-      return true;
-    }
     String code = ApiClient.errorCode(r.body());
+    if (r.statusCode() == 201 || (r.statusCode() == 409 && "file_exists".equals(code)
+        && holds(id, item.path(), sha))) {
+      progress.addBytes(item.size());
+      return Added.BY_DIGEST;
+    }
     boolean lacksContent = r.statusCode() == 404 && "blob_not_found".equals(code);
     // A server without deploy by checksum answers 405 (or 404 for the route): send the bytes.
     boolean noSuchRoute = r.statusCode() == 405
@@ -131,10 +237,25 @@ public final class Uploader {
         progress.addBytes(n);
       });
     } catch (ClientException e) {
-      throw new ClientException(e.exitCode(), item.path() + ": " + e.getMessage(), e.status(),
-          e.code(), e);
+      // A retried upload whose first attempt was stored finds its own file there.
+      if (!("file_exists".equals(e.code()) && holds(id, item.path(), sha))) {
+        throw new ClientException(e.exitCode(), item.path() + ": " + e.getMessage(), e.status(),
+            e.code(), e);
+      }
     }
-    return false;
+    return Added.SENT;
+  }
+
+  /** Whether the package already has {@code path} with this SHA-256 (its strong ETag). */
+  private boolean holds(String id, String path, String sha) {
+    HttpResponse<java.io.InputStream> r = client.stream("HEAD", ApiClient.filePath(id, path),
+        new String[0]);
+    try {
+      r.body().close();
+    } catch (IOException ignored) {
+      // HEAD has no body
+    }
+    return Downloader.expectedSha256(r).map(sha::equals).orElse(false);
   }
 
   private static ClientException errorOf(HttpResponse<byte[]> r) {

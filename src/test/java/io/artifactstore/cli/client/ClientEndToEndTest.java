@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.artifactstore.Main;
+import io.artifactstore.cli.client.CliRunner.Run;
 import io.artifactstore.support.Http;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -24,14 +22,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The real client against a real server (SQLite, local blobs), in one JVM. */
 class ClientEndToEndTest {
@@ -41,12 +37,6 @@ class ClientEndToEndTest {
 
   private TestServer server;
   private Http http;
-
-  private record Run(int code, String out, String err) {
-    JsonObject json() {
-      return new JsonObject(out.trim());
-    }
-  }
 
   private void startServer() {
     startServer(json -> { });
@@ -73,13 +63,7 @@ class ClientEndToEndTest {
   }
 
   private Run raw(String... args) {
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+    return CliRunner.run(args);
   }
 
   private Run ok(String... args) {
@@ -89,18 +73,11 @@ class ClientEndToEndTest {
   }
 
   private Path write(Path root, String rel, String content) throws Exception {
-    Path p = root.resolve(rel);
-    Files.createDirectories(p.getParent());
-    Files.writeString(p, content);
-    return p;
+    return CliRunner.write(root, rel, content);
   }
 
   private Path randomFile(Path p, int size, long seed) throws Exception {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    Files.createDirectories(p.getParent());
-    Files.write(p, b);
-    return p;
+    return CliRunner.randomFile(p, size, seed);
   }
 
   private long ingestBytes() {
@@ -127,7 +104,7 @@ class ClientEndToEndTest {
   }
 
   @Test
-  @DisplayName("push: include and exclude globs, --meta and --meta-file, media types, finalized")
+  @DisplayName("push: include and exclude patterns, --meta and --meta-file, media types, finalized")
   void push() throws Exception {
     startServer();
     Path dir = tmp.resolve("out");
@@ -408,33 +385,42 @@ class ClientEndToEndTest {
   }
 
   @Test
-  @DisplayName("get resumes a partial download with Range and If-Range and checks the digest; "
-      + "a wrong partial file is reported, exit 1, and left in place")
-  void resume() throws Exception {
+  @DisplayName("get makes the output file the current content: a stale file is replaced, a "
+      + "complete one only checked; a digest mismatch is exit 1 and leaves the file as it was")
+  void getReplacesAndChecks() throws Exception {
     startServer();
     Path dir = tmp.resolve("src");
     Path f = randomFile(dir.resolve("big.bin"), 3 * 1024 * 1024, 5);
     String id = ok("push", dir.toString(), "--producer", "p", "--json").json().getString("id");
     byte[] all = Files.readAllBytes(f);
 
-    Path out = tmp.resolve("big.part.bin");
+    Path out = tmp.resolve("big.out.bin");
     Files.write(out, java.util.Arrays.copyOf(all, 1024 * 1024));
     JsonObject r = ok("get", id, "big.bin", "-o", out.toString(), "--json").json();
-    assertEquals(1024 * 1024, r.getLong("resumed_from"));
-    assertEquals(2 * 1024 * 1024, r.getLong("bytes_received"));
+    assertEquals(0, r.getLong("resumed_from"), "a file without a recorded ETag is not trusted");
+    assertEquals(3 * 1024 * 1024, r.getLong("bytes_received"));
     assertArrayEquals(all, Files.readAllBytes(out));
 
     JsonObject again = ok("get", id, "big.bin", "-o", out.toString(), "--json").json();
     assertEquals(0, again.getLong("bytes_received"), "a complete file is only checked");
+    assertTrue(again.getBoolean("already_complete"));
 
-    byte[] wrong = java.util.Arrays.copyOf(all, 1000);
-    wrong[10] ^= 1;
-    Path bad = tmp.resolve("bad.bin");
-    Files.write(bad, wrong);
-    Run mismatch = cli("get", id, "big.bin", "-o", bad.toString());
+    String hex = Hashing.sha256(f);
+    Path blob = tmp.resolve("server/blobs/sha256/" + hex.substring(0, 2) + "/"
+        + hex.substring(2, 4) + "/" + hex);
+    blob.toFile().setWritable(true);
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[500] ^= 0x40;
+    Files.write(blob, bytes);
+    Path kept = tmp.resolve("kept.bin");
+    Files.writeString(kept, "older content");
+    Run mismatch = cli("get", id, "big.bin", "-o", kept.toString());
     assertEquals(1, mismatch.code());
     assertTrue(mismatch.err().contains("mismatch"), mismatch.err());
-    assertTrue(Files.exists(bad), "nothing is deleted");
+    assertEquals("older content", Files.readString(kept), "the destination is left as it was");
+    assertFalse(Files.exists(tmp.resolve("kept.bin.part")), "the bad download is removed");
+    bytes[500] ^= 0x40;
+    Files.write(blob, bytes);
 
     Path pulled = tmp.resolve("pulled");
     Files.createDirectories(pulled);
