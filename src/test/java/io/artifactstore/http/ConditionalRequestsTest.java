@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -62,27 +61,9 @@ class ConditionalRequestsTest {
     }
   }
 
-  /**
-   * Resources whose representation does not change between two requests of this test (health
-   * reports free disk space, which other processes change; metrics change with every scrape).
-   */
+  /** Resources whose representation does not change between two requests of this test. */
   Map<String, String> stable() {
-    Map<String, String> urls = new LinkedHashMap<>();
-    urls.put("packages", "/v1/packages");
-    urls.put("package", "/v1/packages/" + pkg);
-    urls.put("manifest", "/v1/packages/" + pkg + "/manifest");
-    urls.put("manifest cbor", "/v1/packages/" + pkg + "/manifest?format=cbor");
-    urls.put("retention", "/v1/packages/" + pkg + "/retention");
-    urls.put("package events", "/v1/packages/" + pkg + "/events");
-    urls.put("file", file());
-    urls.put("blob sha256", "/v1/blobs/sha256/" + sha256);
-    urls.put("blob blake3", "/v1/blobs/blake3/" + blake3);
-    urls.put("events", "/v1/events");
-    urls.put("audit", "/v1/audit/verify");
-    urls.put("stats", "/v1/stats");
-    urls.put("openapi", "/openapi.yaml");
-    urls.put("openapi v1", "/v1/openapi.yaml");
-    return urls;
+    return ReadableRoutes.stable(pkg, "ten.txt", sha256, blake3);
   }
 
   String file() {
