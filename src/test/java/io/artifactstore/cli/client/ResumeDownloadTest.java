@@ -71,6 +71,17 @@ class ResumeDownloadTest {
     return out.resolveSibling(out.getFileName() + ".part");
   }
 
+  /**
+   * The length of the part a cut download left: at most {@link #CUT} (what the proxy sent) and
+   * more than nothing. It can be less than what was sent: the JDK client may report the broken
+   * connection before it hands over the last bytes it received.
+   */
+  private static int partLength(Path out) throws java.io.IOException {
+    long n = Files.size(part(out));
+    assertTrue(n > 0 && n <= CUT, "part of " + n + " bytes");
+    return (int) n;
+  }
+
   private static Path etag(Path out) {
     return out.resolveSibling(out.getFileName() + ".part.etag");
   }
@@ -86,9 +97,10 @@ class ResumeDownloadTest {
     proxy.cutResponse("GET", "/files/data.bin", 1, CUT);
     Run cut = get("data.bin", out, "--retries", "0");
     assertEquals(1, cut.code(), cut.err());
-    assertTrue(cut.err().contains("broke off after " + CUT + " bytes"), cut.err());
+    int kept = partLength(out);
+    assertTrue(cut.err().contains("broke off after " + kept + " bytes"), cut.err());
     assertFalse(Files.exists(out), "the destination appears only when complete");
-    assertArrayEquals(Arrays.copyOf(v1, CUT), Files.readAllBytes(part(out)));
+    assertArrayEquals(Arrays.copyOf(v1, kept), Files.readAllBytes(part(out)));
     String v1Etag = "\"" + Hashing.sha256(v1) + "\"";
     assertEquals(v1Etag, Files.readString(etag(out)).trim());
 
@@ -102,7 +114,7 @@ class ResumeDownloadTest {
     assertFalse(Files.exists(part(out)) || Files.exists(etag(out)));
     String resumeHead = proxy.heads().get(proxy.heads().size() - 1);
     assertTrue(resumeHead.contains("If-Range: " + v1Etag), resumeHead);
-    assertTrue(resumeHead.contains("Range: bytes=" + CUT + "-"), resumeHead);
+    assertTrue(resumeHead.contains("Range: bytes=" + kept + "-"), resumeHead);
     assertEquals(0, proxy.count("HEAD", "/files/"), proxy.seen().toString());
 
     JsonObject later = ok("get", id, "data.bin", "-o", out.toString(), "--json", "--server",
@@ -120,10 +132,11 @@ class ResumeDownloadTest {
     Path out = tmp.resolve("data.bin");
     proxy.cutResponse("GET", "/files/data.bin", 1, CUT);
     assertEquals(1, get("data.bin", out, "--retries", "0").code());
+    int kept = partLength(out);
     JsonObject r = ok("get", id, "data.bin", "-o", out.toString(), "--json", "--server",
         proxy.baseUrl()).json();
-    assertEquals(CUT, r.getLong("resumed_from"));
-    assertEquals(v1.length - CUT, r.getLong("bytes_received"));
+    assertEquals(kept, r.getLong("resumed_from"));
+    assertEquals(v1.length - kept, r.getLong("bytes_received"));
     assertFalse(r.getBoolean("restarted"));
     assertArrayEquals(v1, Files.readAllBytes(out));
   }
@@ -138,7 +151,8 @@ class ResumeDownloadTest {
     Run r = get("data.bin", out);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("retry 1 of 3"), r.err());
-    assertEquals(CUT, r.json().getLong("resumed_from"));
+    long resumed = r.json().getLong("resumed_from");
+    assertTrue(resumed > 0 && resumed <= CUT, "resumed from " + resumed);
     assertArrayEquals(v1, Files.readAllBytes(out));
   }
 
@@ -179,7 +193,7 @@ class ResumeDownloadTest {
     proxy.cutResponse("GET", "/files/dir/b.bin", 1, CUT);
     Run cut = run("pull", id, dir.toString(), "--retries", "0", "--server", proxy.baseUrl());
     assertEquals(1, cut.code(), cut.err());
-    assertEquals(CUT, Files.size(part(dir.resolve("dir/b.bin"))));
+    partLength(dir.resolve("dir/b.bin"));
     upload("dir/b.bin", b2, true);
     JsonObject r = ok("pull", id, dir.toString(), "--json", "--server", proxy.baseUrl())
         .json();
