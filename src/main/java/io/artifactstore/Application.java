@@ -2,6 +2,7 @@ package io.artifactstore;
 
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.DataPlaneVerticle;
+import io.artifactstore.dataplane.UploadSlots;
 import io.artifactstore.db.Database;
 import io.artifactstore.db.Migrations;
 import io.artifactstore.http.HttpVerticle;
@@ -19,26 +20,37 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One running server: the storage backends, then the control plane (registry), then the data
- * plane, then the HTTP verticles, deployed in that order and closed in reverse.
+ * One running server: the storage backends and the database, then the control plane (registry,
+ * retention), then the data plane, then the HTTP verticles, deployed in that order and stopped
+ * in the reverse order, the database last.
  */
 public final class Application {
+
+  private static final Logger LOG = Logger.getLogger(Application.class.getName());
 
   private final Vertx vertx;
   private final StorageBackends backends;
   private final Database db;
   private final int port;
+  /** Deployment ids in the order of deployment. */
+  private final List<String> deployments;
+  private Future<Void> stopped;
 
-  private Application(Vertx vertx, StorageBackends backends, Database db, int port) {
+  private Application(Vertx vertx, StorageBackends backends, Database db, int port,
+      List<String> deployments) {
     this.vertx = vertx;
     this.backends = backends;
     this.db = db;
     this.port = port;
+    this.deployments = List.copyOf(deployments);
   }
 
   /** A Vert.x instance whose HTTP and pool metrics go to {@code registry}. */
@@ -85,14 +97,21 @@ public final class Application {
 
   private static Future<Application> deployAll(Vertx vertx, AppConfig config, Clock clock,
       Metrics metrics, int instances, AtomicInteger port, StorageBackends backends, Database db) {
-    return vertx.deployVerticle(new RegistryVerticle(config, clock, db))
-            .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
-            .compose(id -> vertx.deployVerticle(new DataPlaneVerticle(backends)))
-            .compose(id -> vertx.deployVerticle(
-                () -> new HttpVerticle(config, backends, metrics, port::set),
-                new DeploymentOptions().setInstances(instances)
+    List<String> ids = new ArrayList<>();
+    UploadSlots slots = new UploadSlots(config.http().maxConcurrentUploads());
+    metrics.uploadsInFlight(slots::inFlight);
+    return vertx.deployVerticle(new RegistryVerticle(config, clock, db)).onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
+        .onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(new DataPlaneVerticle(backends))).onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(
+            () -> new HttpVerticle(config, backends, metrics, slots, port::set),
+            new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))
-            .map(id -> new Application(vertx, backends, db, port.get()));
+        .onSuccess(ids::add)
+        .map(id -> new Application(vertx, backends, db, port.get(), ids))
+        .recover(e -> undeploy(vertx, ids).eventually(() -> db.close())
+            .transform(v -> Future.failedFuture(e)));
   }
 
   /** The port the HTTP API listens on. */
@@ -108,12 +127,32 @@ public final class Application {
     return backends;
   }
 
-  /** Undeploys everything and closes the backends (the Vert.x instance stays open). */
-  public Future<Void> stop() {
-    Future<Void> undeployed = Future.succeededFuture();
-    for (String id : vertx.deploymentIDs()) {
-      undeployed = undeployed.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
+  /**
+   * Stops the server, once, in the reverse order of deployment: the HTTP verticles first (they
+   * stop accepting and give requests in flight their grace period, see
+   * {@link HttpVerticle#stop}), so that an upload finishing during the grace period still finds
+   * the data plane and the control plane; then the data plane, the retention and registry
+   * verticles; then the storage backends; the database last. The Vert.x instance stays open.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      stopped = undeploy(vertx, deployments)
+          .eventually(backends::close)
+          .eventually(db::close);
     }
-    return undeployed.compose(v -> db.close()).compose(v -> backends.close());
+    return stopped;
+  }
+
+  /** Undeploys {@code ids} one after the other, last first; a failure does not stop the rest. */
+  private static Future<Void> undeploy(Vertx vertx, List<String> ids) {
+    Future<Void> done = Future.succeededFuture();
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      String id = ids.get(i);
+      done = done.compose(v -> vertx.undeploy(id).recover(e -> {
+        LOG.log(Level.WARNING, "undeploying " + id + " failed", e);
+        return Future.succeededFuture();
+      }));
+    }
+    return done;
   }
 }

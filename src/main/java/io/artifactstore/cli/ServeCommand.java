@@ -39,19 +39,29 @@ public final class ServeCommand implements Callable<Integer> {
       vertx.close();
       return 1;
     }
+    long stopSeconds = cfg.http().shutdownGrace().toSeconds() + STOP_MARGIN_SECONDS;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      int status = 0;
       try {
         app.stop().compose(v -> vertx.close())
-            .toCompletionStage().toCompletableFuture().get(45, TimeUnit.SECONDS);
+            .toCompletionStage().toCompletableFuture().get(stopSeconds, TimeUnit.SECONDS);
+        System.err.println("artifact-store: stopped");
       } catch (Exception e) {
         System.err.println("artifact-store: unclean shutdown: " + e);
+        status = 1;
       }
+      // SIGTERM would otherwise end the JVM with status 143: a stop that completed is a clean
+      // exit (0), one that did not is a failure (1), as service managers expect.
+      Runtime.getRuntime().halt(status);
     }, "artifact-store-shutdown"));
     System.out.println("artifact-store listening on http://" + cfg.http().host() + ":"
         + app.port() + " (database " + redact(cfg.database().url()) + ", storage "
         + cfg.storage().defaultBackend() + ")");
     return 0;
   }
+
+  /** Time beyond the grace period for undeploying the rest and closing the database. */
+  static final long STOP_MARGIN_SECONDS = 15;
 
   /** The URL without its password. */
   static String redact(String url) {

@@ -9,8 +9,16 @@ import java.util.Optional;
 public record AppConfig(
     Http http, Database database, Storage storage, Limits limits, Retention retention) {
 
-  /** The HTTP listener. {@code instances} is the number of HTTP verticles (0: one per core). */
-  public record Http(String host, int port, int instances, int maxJsonBodyBytes) {}
+  /**
+   * The HTTP listener. {@code instances} is the number of HTTP verticles (0: one per core).
+   * {@code shutdownGrace} is how long requests in flight may run once a stop begins. An upload
+   * body is cut off when nothing arrives for {@code uploadIdleTimeout}, or when fewer than
+   * {@code uploadMinBytesPerSecond} arrive on average over a {@code uploadRateWindow};
+   * {@code maxConcurrentUploads} bounds the uploads in flight (0: no bound).
+   */
+  public record Http(String host, int port, int instances, int maxJsonBodyBytes,
+      Duration shutdownGrace, Duration uploadIdleTimeout, Duration uploadRateWindow,
+      long uploadMinBytesPerSecond, int maxConcurrentUploads) {}
 
   /** A {@code sqlite:<file>} or {@code postgresql://...} URL and the pool size. */
   public record Database(String url, int poolSize) {

@@ -16,6 +16,11 @@ public final class ConfigKeys {
   public static final String HTTP_PORT = "http.port";
   public static final String HTTP_INSTANCES = "http.instances";
   public static final String HTTP_MAX_JSON_BODY_BYTES = "http.max_json_body_bytes";
+  public static final String HTTP_SHUTDOWN_GRACE = "http.shutdown_grace";
+  public static final String HTTP_UPLOAD_IDLE_TIMEOUT = "http.upload_idle_timeout";
+  public static final String HTTP_UPLOAD_RATE_WINDOW = "http.upload_rate_window";
+  public static final String HTTP_UPLOAD_MIN_BYTES_PER_SECOND = "http.upload_min_bytes_per_second";
+  public static final String HTTP_MAX_CONCURRENT_UPLOADS = "http.max_concurrent_uploads";
 
   public static final String DATABASE_URL = "database.url";
   public static final String DATABASE_POOL_SIZE = "database.pool_size";

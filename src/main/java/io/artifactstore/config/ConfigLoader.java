@@ -168,7 +168,12 @@ public final class ConfigLoader {
         string(c, ConfigKeys.HTTP_HOST),
         intIn(c, ConfigKeys.HTTP_PORT, 0, 65535),
         intIn(c, ConfigKeys.HTTP_INSTANCES, 0, 256),
-        intIn(c, ConfigKeys.HTTP_MAX_JSON_BODY_BYTES, 1024, 64 * 1024 * 1024));
+        intIn(c, ConfigKeys.HTTP_MAX_JSON_BODY_BYTES, 1024, 64 * 1024 * 1024),
+        positiveDuration(c, ConfigKeys.HTTP_SHUTDOWN_GRACE),
+        positiveDuration(c, ConfigKeys.HTTP_UPLOAD_IDLE_TIMEOUT),
+        positiveDuration(c, ConfigKeys.HTTP_UPLOAD_RATE_WINDOW),
+        longIn(c, ConfigKeys.HTTP_UPLOAD_MIN_BYTES_PER_SECOND, 0, Long.MAX_VALUE),
+        intIn(c, ConfigKeys.HTTP_MAX_CONCURRENT_UPLOADS, 0, 1_000_000));
 
     String url = string(c, ConfigKeys.DATABASE_URL);
     if (!url.startsWith("sqlite:") && !url.startsWith("postgresql://")

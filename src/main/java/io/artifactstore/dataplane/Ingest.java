@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -42,10 +43,18 @@ public final class Ingest {
     void release(String leaseId);
   }
 
-  private final long maxFileBytes;
+  /**
+   * Bounds on one upload: its size (0: none), and the body timeouts of {@link BodyRate}.
+   */
+  public record Limits(long maxFileBytes, Duration idleTimeout, Duration rateWindow,
+      long minBytesPerSecond) {}
 
-  public Ingest(long maxFileBytes) {
-    this.maxFileBytes = maxFileBytes;
+  private final Vertx vertx;
+  private final Limits limits;
+
+  public Ingest(Vertx vertx, Limits limits) {
+    this.vertx = vertx;
+    this.limits = limits;
   }
 
   /**
@@ -53,7 +62,8 @@ public final class Ingest {
    * a different digest fails with {@code digest_mismatch} before anything is committed.
    * {@code abandoned} completes when the sender goes away (a client connection closed): a
    * stream that ends that way may never signal its end or a failure, so the store fails then
-   * and leaves nothing, whatever stage it is at.
+   * and leaves nothing, whatever stage it is at. A body that stalls or trickles below the
+   * configured rate fails with {@code request_timeout} and leaves nothing either.
    */
   public Future<Stored> store(StorageBackend backend, ReadStream<Buffer> source,
       byte[] expectedSha256, Leases leases, Future<Void> abandoned) {
@@ -63,10 +73,15 @@ public final class Ingest {
     }
     return backend.newWriter().compose(writer -> {
       HashingWriteStream sink =
-          new HashingWriteStream(writer, Vertx.currentContext(), maxFileBytes);
+          new HashingWriteStream(writer, Vertx.currentContext(), limits.maxFileBytes());
       Promise<Void> received = Promise.promise();
       abandoned.onComplete(v -> received.tryFail(new io.vertx.core.http.HttpClosedException(
           "the client went away during its upload")));
+      BodyRate rate = new BodyRate(vertx, limits.idleTimeout(), limits.rateWindow(),
+          limits.minBytesPerSecond(), () -> sink.digest().size(), sink::writeQueueFull,
+          received::tryFail);
+      rate.start();
+      received.future().onComplete(ar -> rate.stop());
       source.pipe().endOnComplete(false).endOnFailure(false).to(sink).onComplete(received);
       return received.future()
           .compose(v -> sink.digest().finish())

@@ -32,23 +32,39 @@ public enum ErrorCode {
   PACKAGE_DELETED(410, "the package was deleted"),
   PACKAGE_FAILED(410, "the package failed before it was finalized; its files are not kept"),
   PRECONDITION_FAILED(412, "a precondition of the request does not hold"),
+  REQUEST_TIMEOUT(408, "the request body arrived too slowly or stopped arriving"),
   BODY_TOO_LARGE(413, "the request body is too large"),
   METADATA_TOO_LARGE(413, "the package metadata is too large"),
   FILE_TOO_LARGE(413, "the file is larger than the configured limit"),
   URI_TOO_LONG(414, "the request target is longer than the server accepts"),
   RANGE_NOT_SATISFIABLE(416, "the range does not overlap the content"),
   HEADER_FIELDS_TOO_LARGE(431, "the request's header fields are larger than the server accepts"),
-  STORAGE_UNAVAILABLE(503, "the storage backend is unavailable"),
-  BLOB_BUSY(503, "the content is being reclaimed; retry"),
-  DATABASE_UNAVAILABLE(503, "the database is unavailable"),
+  STORAGE_UNAVAILABLE(503, "the storage backend is unavailable", 5),
+  BLOB_BUSY(503, "the content is being reclaimed; retry", 1),
+  DATABASE_UNAVAILABLE(503, "the database is unavailable", 5),
+  TOO_MANY_UPLOADS(503, "the server is running as many uploads as it takes; retry", 1),
   INTERNAL_ERROR(500, "an internal error occurred");
 
   private final int status;
   private final String defaultMessage;
+  private final int retryAfterSeconds;
 
   ErrorCode(int status, String defaultMessage) {
+    this(status, defaultMessage, 0);
+  }
+
+  ErrorCode(int status, String defaultMessage, int retryAfterSeconds) {
     this.status = status;
     this.defaultMessage = defaultMessage;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /**
+   * Seconds a client should wait before it tries again, sent as {@code Retry-After} (RFC 9110
+   * section 10.2.3); 0 when the error is not one that waiting cures.
+   */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** The wire code, such as {@code package_not_found}. */

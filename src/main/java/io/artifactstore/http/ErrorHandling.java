@@ -86,6 +86,9 @@ final class ErrorHandling {
     resp.setStatusCode(error.code().status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+    if (error.code().retryAfterSeconds() > 0) {
+      resp.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(error.code().retryAfterSeconds()));
+    }
     HttpServerRequest req = ctx.request();
     if (req.isEnded() || req.version() == HttpVersion.HTTP_2) {
       resp.end(body);
@@ -103,7 +106,8 @@ final class ErrorHandling {
     }
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     long remaining = declared == null ? Long.MAX_VALUE : parseOrMax(declared);
-    if (remaining <= DRAIN_LIMIT) {
+    // A body cut off for coming too slowly is not waited for again.
+    if (remaining <= DRAIN_LIMIT && error.code() != ErrorCode.REQUEST_TIMEOUT) {
       long[] dropped = {0};
       req.handler(chunk -> {
         dropped[0] += chunk.length();

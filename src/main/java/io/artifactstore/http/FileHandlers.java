@@ -5,6 +5,7 @@ import io.artifactstore.bus.Bus;
 import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.Ingest;
+import io.artifactstore.dataplane.UploadSlots;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.hashing.Digests;
@@ -37,14 +38,18 @@ final class FileHandlers {
   private final Ingest ingest;
   private final Downloads downloads;
   private final Metrics metrics;
+  private final UploadSlots slots;
   private final FileRefCache cache = new FileRefCache();
 
   FileHandlers(Vertx vertx, AppConfig config, StorageBackends backends, Downloads downloads,
-      Metrics metrics) {
+      Metrics metrics, UploadSlots slots) {
+    this.slots = slots;
     this.vertx = vertx;
     this.config = config;
     this.backends = backends;
-    this.ingest = new Ingest(config.limits().maxFileBytes());
+    this.ingest = new Ingest(vertx, new Ingest.Limits(config.limits().maxFileBytes(),
+        config.http().uploadIdleTimeout(), config.http().uploadRateWindow(),
+        config.http().uploadMinBytesPerSecond()));
     this.downloads = downloads;
     this.metrics = metrics;
   }
@@ -70,6 +75,7 @@ final class FileHandlers {
       throw new ApiException(ErrorCode.FILE_TOO_LARGE, "Content-Length " + declared
           + " is larger than the limit of " + max + " bytes");
     }
+    slots.acquire();
     JsonObject target = new JsonObject().put("package", pkg).put("path", path)
         .put("replace", replace);
     // Completes if the connection closes before the upload is answered, whenever that is.
@@ -105,6 +111,7 @@ final class FileHandlers {
               .put("actor", actor);
           return Bus.<JsonObject>request(vertx, Addresses.FILE_COMMIT, ref);
         })
+        .onComplete(done -> slots.release())
         .onSuccess(file -> ctx.response().setStatusCode(201)
             .putHeader(HttpHeaders.LOCATION, req.path())
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -127,6 +134,7 @@ final class FileHandlers {
         .put("sha256", body.getValue("sha256")).put("size", body.getValue("size"))
         .put("media_type", body.getValue("media_type")).put("actor", Requests.actor(ctx));
     Bus.<JsonObject>request(vertx, Addresses.FILE_ADD_BY_DIGEST, req)
+        .onComplete(done -> slots.release())
         .onSuccess(file -> ctx.response().setStatusCode(201)
             .putHeader(HttpHeaders.LOCATION, ctx.request().path())
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

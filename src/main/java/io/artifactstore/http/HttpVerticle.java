@@ -4,6 +4,7 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.BlobSender;
+import io.artifactstore.dataplane.UploadSlots;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.storage.StorageBackends;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,15 +35,20 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig config;
   private final StorageBackends backends;
   private final Metrics metrics;
+  private final UploadSlots uploadSlots;
   private final IntConsumer boundPort;
   private HttpServer server;
 
-  /** {@code boundPort} is told the port once listening (useful when configured as 0). */
+  /**
+   * {@code uploadSlots} bounds the uploads in flight across every HTTP verticle;
+   * {@code boundPort} is told the port once listening (useful when configured as 0).
+   */
   public HttpVerticle(AppConfig config, StorageBackends backends, Metrics metrics,
-      IntConsumer boundPort) {
+      UploadSlots uploadSlots, IntConsumer boundPort) {
     this.config = config;
     this.backends = backends;
     this.metrics = metrics;
+    this.uploadSlots = uploadSlots;
     this.boundPort = boundPort;
   }
 
@@ -73,24 +79,22 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Stops accepting connections, gives requests in flight (uploads above all) a grace period
-   * to finish, then closes what is left; an upload cut off then is cancelled and leaves
-   * nothing behind.
+   * Stops accepting connections, gives requests in flight (uploads above all) the grace period
+   * of {@code http.shutdown_grace} to finish, then closes what is left; an upload cut off then
+   * is cancelled and leaves nothing behind.
    */
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture()
-        : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+        : server.shutdown(config.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
-
-  /** Seconds in-flight requests get to finish when the server stops. */
-  static final long SHUTDOWN_GRACE_SECONDS = 20;
 
   Router router() {
     Router router = Router.router(vertx);
     Downloads downloads = new Downloads(new BlobSender(backends), metrics);
     PackageHandlers packages = new PackageHandlers(vertx);
-    FileHandlers files = new FileHandlers(vertx, config, backends, downloads, metrics);
+    FileHandlers files = new FileHandlers(vertx, config, backends, downloads, metrics,
+        uploadSlots);
     BlobHandlers blobs = new BlobHandlers(vertx, downloads);
     OpsHandlers ops = new OpsHandlers(vertx,
         metrics.registry() instanceof PrometheusMeterRegistry p ? p : null);

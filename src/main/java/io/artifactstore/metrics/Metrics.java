@@ -44,6 +44,13 @@ public final class Metrics {
     }
   }
 
+  /** The gauge of uploads in flight, read from {@code inFlight}. */
+  public void uploadsInFlight(java.util.function.IntSupplier inFlight) {
+    io.micrometer.core.instrument.Gauge.builder("artifactstore.uploads.in.flight",
+            inFlight::getAsInt)
+        .description("Uploads whose body is being received or committed").register(registry);
+  }
+
   public void download(long bytes) {
     downloads.increment();
     bytesServed.increment(bytes);
