@@ -1,7 +1,5 @@
 package io.artifactstore.dataplane;
 
-import io.artifactstore.error.ApiException;
-import io.artifactstore.error.ErrorCode;
 import io.artifactstore.storage.BlobKey;
 import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageBackends;
@@ -40,14 +38,15 @@ public final class BlobSender {
    * Opens {@code length} bytes from {@code offset} of the object a reference names
    * ({@code {sha256, size, locations: [{backend, location}]}}), trying its locations in order of
    * preference: the default backend first, then the others as recorded. Fails with a
-   * {@link StorageException} of kind {@code NOT_FOUND} when no location holds it, with
-   * {@code storage_unavailable} when no configured backend is named or a stored object does not
-   * have the recorded size, and with the backend's failure otherwise.
+   * {@link StorageException} of kind {@code NOT_FOUND} when no location holds it, of kind
+   * {@code IO} when a stored object does not have the recorded size, of kind
+   * {@code UNAVAILABLE} when no configured backend is named, and with the backend's failure
+   * otherwise.
    */
   public Future<Opened> open(JsonObject ref, long offset, long length) {
     List<Located> candidates = candidates(ref);
     if (candidates.isEmpty()) {
-      return Future.failedFuture(new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
+      return Future.failedFuture(new StorageException(StorageException.Kind.UNAVAILABLE,
           "no configured storage backend holds blob sha256:" + ref.getString("sha256")));
     }
     return openFirst(candidates, 0, ref.getLong("size"), offset, length);
@@ -68,26 +67,66 @@ public final class BlobSender {
   private Future<Opened> openAt(Located at, long size, long offset, long length) {
     Optional<Path> file = at.backend().localFile(at.key());
     if (file.isPresent()) {
-      try {
-        RandomAccessFile raf = new RandomAccessFile(file.get().toFile(), "r");
-        if (raf.length() != size) {
-          long actual = raf.length();
-          raf.close();
-          return Future.failedFuture(new ApiException(ErrorCode.STORAGE_UNAVAILABLE,
-              "the stored object " + at.key() + " in backend " + at.backend().id() + " has "
-                  + actual + " bytes, not the recorded " + size));
-        }
-        return Future.succeededFuture(new FileOpened(raf, offset, length));
-      } catch (FileNotFoundException e) {
-        // Removed between the check and the open (reclaimed, say): as absent.
+      return openFile(at, file.get(), size, offset, length);
+    }
+    // Not a local file: its size is asked first, so that an object that is not the recorded
+    // size is refused before anything is answered (a stream would only show it at its end).
+    return at.backend().head(at.key()).compose(stat -> {
+      if (stat.isEmpty()) {
         return Future.failedFuture(new StorageException(StorageException.Kind.NOT_FOUND,
             "no object " + at.key()));
-      } catch (IOException e) {
-        return Future.failedFuture(new StorageException(StorageException.Kind.IO,
-            "cannot open " + at.key() + ": " + e.getMessage(), e));
       }
+      if (stat.get().size() != size) {
+        return Future.failedFuture(wrongSize(at, stat.get().size(), size));
+      }
+      if (length == 0) {
+        return Future.succeededFuture(new EmptyOpened());
+      }
+      return at.backend().get(at.key(), offset, length)
+          .map(stream -> new StreamOpened(stream, length));
+    });
+  }
+
+  /**
+   * Opens a local file (a quick system call, made on the calling event loop as Vert.x's own
+   * {@code sendFile} does) and checks its size.
+   */
+  private static Future<Opened> openFile(Located at, Path path, long size, long offset,
+      long length) {
+    RandomAccessFile raf;
+    try {
+      raf = new RandomAccessFile(path.toFile(), "r");
+    } catch (FileNotFoundException e) {
+      // Removed between the check and the open (reclaimed, say): as absent.
+      return Future.failedFuture(new StorageException(StorageException.Kind.NOT_FOUND,
+          "no object " + at.key()));
     }
-    return at.backend().get(at.key(), offset, length).map(StreamOpened::new);
+    try {
+      long actual = raf.length();
+      if (actual != size) {
+        close(raf);
+        return Future.failedFuture(wrongSize(at, actual, size));
+      }
+      return Future.succeededFuture(new FileOpened(raf, offset, length));
+    } catch (IOException e) {
+      close(raf);
+      return Future.failedFuture(new StorageException(StorageException.Kind.IO,
+          "cannot read " + at.key() + ": " + e.getMessage(), e));
+    }
+  }
+
+  private static StorageException wrongSize(Located at, long actual, long recorded) {
+    return new StorageException(StorageException.Kind.IO, "the stored object " + at.key()
+        + " in backend " + at.backend().id() + " has " + actual + " bytes, not the recorded "
+        + recorded);
+  }
+
+  private static void close(RandomAccessFile raf) {
+    try {
+      raf.close();
+    } catch (IOException ignored) {
+      // read-only: nothing was written that could be lost
+    }
   }
 
   private List<Located> candidates(JsonObject ref) {
@@ -143,24 +182,46 @@ public final class BlobSender {
 
     @Override
     public void close() {
-      try {
-        file.close();
-      } catch (IOException ignored) {
-        // read-only: nothing was written that could be lost
-      }
+      BlobSender.close(file);
     }
   }
 
+  /** Nothing to send: a zero-length range of a non-file object. */
+  private static final class EmptyOpened implements Opened {
+    @Override
+    public Future<Void> send(HttpServerResponse response) {
+      return response.end();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * A backend's read stream. The bytes are counted on their way: a stream that ends short of
+   * what was announced (an object changed under us) closes the connection instead of ending
+   * the response, so the client sees a broken transfer, not a complete-looking one.
+   */
   private static final class StreamOpened implements Opened {
     private final ReadStream<Buffer> stream;
+    private final long length;
 
-    StreamOpened(ReadStream<Buffer> stream) {
+    StreamOpened(ReadStream<Buffer> stream, long length) {
       this.stream = stream;
+      this.length = length;
     }
 
     @Override
     public Future<Void> send(HttpServerResponse response) {
-      return stream.pipeTo(response);
+      long[] sent = {0};
+      CountingStream counted = new CountingStream(stream, n -> sent[0] += n);
+      return counted.pipe().endOnSuccess(false).to(response).compose(v -> {
+        if (sent[0] == length) {
+          return response.end();
+        }
+        return Future.failedFuture(new StorageException(StorageException.Kind.IO,
+            "the object ended after " + sent[0] + " of " + length + " bytes"));
+      });
     }
 
     @Override

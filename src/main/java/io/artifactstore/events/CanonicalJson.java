@@ -63,19 +63,26 @@ public final class CanonicalJson {
     }
   }
 
+  /** Whether JCS keeps {@code n} as it is (see {@link #requireIJsonNumbers}). */
+  public static boolean isExact(Number n) {
+    return exact(n);
+  }
+
   private static boolean exact(Number n) {
-    if (n instanceof Double d) {
-      return Double.isFinite(d);
+    if (n instanceof BigDecimal b) {
+      // The decimal a double would be written back as must be the same number.
+      double d = b.doubleValue();
+      return Double.isFinite(d) && new BigDecimal(Double.toString(d)).compareTo(b) == 0;
     }
-    if (n instanceof Float f) {
-      return Float.isFinite(f);
+    if (n instanceof Double || n instanceof Float) {
+      // Already a double: its text, and whether it said more than a double holds, is gone;
+      // the HTTP layer checks the text (Requests.jsonBody).
+      return Double.isFinite(n.doubleValue());
     }
     if (n instanceof BigInteger b) {
       return b.abs().compareTo(BigInteger.valueOf(MAX_SAFE_INTEGER)) <= 0;
     }
-    if (n instanceof BigDecimal b) {
-      return Double.isFinite(b.doubleValue());
-    }
-    return Math.abs(n.longValue()) <= MAX_SAFE_INTEGER;
+    long v = n.longValue();
+    return v >= -MAX_SAFE_INTEGER && v <= MAX_SAFE_INTEGER;
   }
 }

@@ -59,7 +59,7 @@ final class Conditionals {
   /** Section 13.2.2, steps 1 to 4, for {@code current} (null: no current representation). */
   static Outcome evaluate(HttpMethod method, MultiMap headers, Validators current) {
     boolean safe = method == HttpMethod.GET || method == HttpMethod.HEAD;
-    String ifMatch = headers.get(HttpHeaders.IF_MATCH);
+    String ifMatch = list(headers, HttpHeaders.IF_MATCH.toString());
     if (ifMatch != null) {
       if (!ifMatch(ifMatch, current)) {
         return Outcome.PRECONDITION_FAILED;
@@ -71,7 +71,7 @@ final class Conditionals {
         return Outcome.PRECONDITION_FAILED;
       }
     }
-    String ifNoneMatch = headers.get(HttpHeaders.IF_NONE_MATCH);
+    String ifNoneMatch = list(headers, HttpHeaders.IF_NONE_MATCH.toString());
     if (ifNoneMatch != null) {
       if (!ifNoneMatch(ifNoneMatch, current)) {
         return safe ? Outcome.NOT_MODIFIED : Outcome.PRECONDITION_FAILED;
@@ -84,6 +84,15 @@ final class Conditionals {
       }
     }
     return Outcome.PROCEED;
+  }
+
+  /**
+   * A list-valued field as one value: several field lines of the same name are one list, their
+   * values joined with commas (RFC 9110 section 5.3). Null when absent.
+   */
+  static String list(MultiMap headers, String name) {
+    java.util.List<String> lines = headers.getAll(name);
+    return lines.isEmpty() ? null : String.join(", ", lines);
   }
 
   /**

@@ -78,8 +78,8 @@ final class Downloads {
         return Future.failedFuture(ar.cause());
       }
       // Storage does not hold what the registry named: the registry's current answer (the
-      // package deleted, the blob reclaimed, the file replaced) decides.
-      return lookUpAgain.get().compose(fresh -> fresh.getString("sha256").equals(ref.getString("sha256"))
+      // package deleted, the blob reclaimed, the file replaced or stored elsewhere) decides.
+      return lookUpAgain.get().compose(fresh -> sameContentSameLocations(ref, fresh)
           ? Future.failedFuture(lost(ref))
           : serve(ctx, fresh, () -> Future.failedFuture(lost(fresh))));
     });
@@ -148,6 +148,11 @@ final class Downloads {
 
   private static boolean missing(Throwable e) {
     return e instanceof StorageException s && s.kind() == StorageException.Kind.NOT_FOUND;
+  }
+
+  private static boolean sameContentSameLocations(JsonObject a, JsonObject b) {
+    return a.getString("sha256").equals(b.getString("sha256"))
+        && java.util.Objects.equals(a.getJsonArray("locations"), b.getJsonArray("locations"));
   }
 
   /** Content the registry lists that no backend holds: a storage failure, logged. */

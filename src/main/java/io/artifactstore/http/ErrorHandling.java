@@ -94,6 +94,14 @@ final class ErrorHandling {
       resp.end(body);
       return;
     }
+    if (hasNoBody(req)) {
+      // The router left the request paused: let its end through, so that the connection is
+      // ready for the client's next request.
+      req.handler(null);
+      req.resume();
+      resp.end(body);
+      return;
+    }
     // The client is still sending a body we will not keep. A small remainder is read and
     // dropped so the connection stays usable and the client reads our answer; a large one is
     // not worth receiving: answer, then close.
@@ -131,8 +139,28 @@ final class ErrorHandling {
    * {@code IllegalArgumentException}.
    */
   static boolean malformedByClient(Throwable failure) {
-    return failure instanceof io.netty.handler.codec.DecoderException
-        || failure instanceof IllegalArgumentException;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof io.netty.handler.codec.DecoderException) {
+        return true;
+      }
+      // A bad method, version, header or chunk size: the HTTP decoder threw it.
+      for (StackTraceElement frame : t.getStackTrace()) {
+        if (frame.getClassName().startsWith("io.netty.handler.codec.http.")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A request without {@code Content-Length} and {@code Transfer-Encoding} has no body
+   * (RFC 9112 section 6.3), nor does one that declares zero bytes: nothing to wait for or drop.
+   */
+  private static boolean hasNoBody(HttpServerRequest req) {
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return req.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
+        && (length == null || length.trim().equals("0"));
   }
 
   static boolean clientWentAway(Throwable failure) {
@@ -170,8 +198,17 @@ final class ErrorHandling {
       };
     }
     if (failure instanceof StorageException s) {
-      LOG.log(Level.WARNING, "storage failure on " + ctx.request().path(), s);
+      // A fault of the server's storage, not of the request: one line, no stack trace.
+      LOG.log(Level.WARNING, "storage failure on " + ctx.request().method() + " "
+          + ctx.request().path() + ": " + s.getMessage()
+          + (s.getCause() != null ? " (" + s.getCause() + ")" : ""));
       return new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "storage failed: " + s.getMessage());
+    }
+    if (malformedByClient(failure)) {
+      // A body the HTTP codec could not parse (a bad chunk size, say): the client's error.
+      LOG.log(Level.FINE, "malformed request body on " + ctx.request().path(), failure);
+      return new ApiException(ErrorCode.INVALID_REQUEST, "the request is malformed: "
+          + failure.getMessage());
     }
     ApiException api = ApiException.from(failure);
     if (api.code() == ErrorCode.INTERNAL_ERROR && !(failure instanceof ApiException)) {

@@ -11,6 +11,7 @@ import io.artifactstore.error.ErrorCode;
 import io.artifactstore.hashing.Digests;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.LogicalPath;
+import io.artifactstore.registry.MediaType;
 import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageBackends;
 import io.vertx.core.Future;
@@ -61,20 +62,35 @@ final class FileHandlers {
     return LogicalPath.fromUrl(raw.substring(at + FILES_SEGMENT.length()), config.limits());
   }
 
-  void upload(RoutingContext ctx) {
+  /**
+   * The checks of an upload that need no body and no database: path, query, digest and
+   * length headers, media type. Run before the request's preconditions; the request is paused
+   * from here until the body is piped.
+   */
+  void checkUpload(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     req.pause();
-    String pkg = ctx.pathParam("id");
-    String path = logicalPath(ctx);
-    boolean replace = Requests.flag(ctx, "replace");
-    byte[] expected = DigestHeaders.expectedSha256(req.headers());
-    String actor = Requests.actor(ctx);
+    logicalPath(ctx);
+    Requests.flag(ctx, "replace");
+    DigestHeaders.expectedSha256(req.headers());
+    Requests.actor(ctx);
+    MediaType.of(req.getHeader(HttpHeaders.CONTENT_TYPE));
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     long max = config.limits().maxFileBytes();
     if (max > 0 && declared != null && parseLength(declared) > max) {
       throw new ApiException(ErrorCode.FILE_TOO_LARGE, "Content-Length " + declared
           + " is larger than the limit of " + max + " bytes");
     }
+    ctx.next();
+  }
+
+  void upload(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    String pkg = ctx.pathParam("id");
+    String path = logicalPath(ctx);
+    boolean replace = Requests.flag(ctx, "replace");
+    byte[] expected = DigestHeaders.expectedSha256(req.headers());
+    String actor = Requests.actor(ctx);
     slots.acquire();
     JsonObject target = new JsonObject().put("package", pkg).put("path", path)
         .put("replace", replace);
@@ -146,9 +162,12 @@ final class FileHandlers {
     String pkg = ctx.pathParam("id");
     String path = logicalPath(ctx);
     JsonObject cached = cache.get(pkg, path);
-    Supplier<Future<JsonObject>> lookUp = () -> Bus.<JsonObject>request(vertx,
-            Addresses.FILE_GET, new JsonObject().put("package", pkg).put("path", path))
-        .onSuccess(cache::offer);
+    Supplier<Future<JsonObject>> lookUp = () -> {
+      long startedAt = cache.generation();
+      return Bus.<JsonObject>request(vertx, Addresses.FILE_GET,
+              new JsonObject().put("package", pkg).put("path", path))
+          .onSuccess(ref -> cache.offer(ref, startedAt));
+    };
     Future<JsonObject> ref = cached != null ? Future.succeededFuture(cached) : lookUp.get();
     ref.compose(r -> downloads.serve(ctx, r, () -> {
           cache.invalidate(pkg);

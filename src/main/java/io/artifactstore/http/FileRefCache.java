@@ -27,6 +27,9 @@ final class FileRefCache {
 
   private record Entry(JsonObject ref, long bornNanos) {}
 
+  /** Counts invalidations: a lookup that started before one may carry what it dropped. */
+  private long generation;
+
   private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
@@ -47,21 +50,32 @@ final class FileRefCache {
     return e.ref();
   }
 
-  /** Keeps {@code ref} if its package is finalized. */
-  void offer(JsonObject ref) {
-    if ("finalized".equals(ref.getString("package_status"))) {
+  /** The current generation, to pass back to {@link #offer} with the answer of a lookup. */
+  long generation() {
+    return generation;
+  }
+
+  /**
+   * Keeps {@code ref}, the answer of a lookup started at {@code startedAt} (a
+   * {@link #generation}), if its package is finalized and nothing was invalidated since the
+   * lookup started: the answer may predate the invalidation.
+   */
+  void offer(JsonObject ref, long startedAt) {
+    if (startedAt == generation && "finalized".equals(ref.getString("package_status"))) {
       entries.put(key(ref.getString("package"), ref.getString("path")),
           new Entry(ref, System.nanoTime()));
     }
   }
 
   void invalidate(String pkg) {
+    generation++;
     String prefix = pkg + '\u0000';
     entries.keySet().removeIf(k -> k.startsWith(prefix));
   }
 
   /** Drops what {@code change} names. */
   void invalidate(CacheInvalidation change) {
+    generation++;
     change.packages().forEach(this::invalidate);
     if (!change.blobs().isEmpty()) {
       Set<String> blobs = Set.copyOf(change.blobs());

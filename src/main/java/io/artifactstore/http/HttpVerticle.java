@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -31,6 +32,9 @@ public final class HttpVerticle extends VerticleBase {
   static final int MAX_CHUNK_BYTES = 256 * 1024;
   private static final Logger LOG = Logger.getLogger(HttpVerticle.class.getName());
   private static final Pattern FILE_ROUTE = Pattern.compile("/v1/packages/[^/]+/files/");
+  /** The methods of the file resource; another is 405 whatever its path. */
+  private static final java.util.Set<HttpMethod> FILE_METHODS =
+      java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.POST);
 
   private final AppConfig config;
   private final StorageBackends backends;
@@ -109,7 +113,8 @@ public final class HttpVerticle extends VerticleBase {
       // Paths are matched after normalization ("a/../b" becomes "b"), so file paths are
       // checked on the raw request path first: a bad logical path is invalid_path, never
       // another route.
-      if (FILE_ROUTE.matcher(ctx.request().path()).lookingAt()) {
+      if (FILE_ROUTE.matcher(ctx.request().path()).lookingAt()
+          && FILE_METHODS.contains(ctx.request().method())) {
         files.logicalPath(ctx);
       }
       ctx.next();
@@ -127,7 +132,7 @@ public final class HttpVerticle extends VerticleBase {
     api.at("/v1/packages/:id/events").get(retention::packageEvents).done();
     // No body handler on uploads: the body is streamed, never buffered.
     api.at("/v1/packages/:id/files/*").getStreamed(files::download, files::current)
-        .put(files::upload).post(json, files::addByDigest).done();
+        .put(files::checkUpload, files::upload).post(json, files::addByDigest).done();
     api.at("/v1/blobs/:algorithm/:hex").getStreamed(blobs::download, Resources.NO_STATE).done();
     api.at("/v1/retention/eligible").get(retention::eligible).done();
     api.at("/v1/retention/sweep").post(json, retention::sweep).done();

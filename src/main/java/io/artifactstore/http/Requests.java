@@ -2,6 +2,10 @@ package io.artifactstore.http;
 
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.artifactstore.events.CanonicalJson;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RequestBody;
@@ -34,21 +38,36 @@ final class Requests {
     if (!(value instanceof JsonObject object)) {
       throw new ApiException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
     }
-    requireFiniteNumbers(object);
+    requireExactNumbers(body.buffer());
     return object;
   }
 
-  /** JSON has no infinities or NaN; a number too large for a double is refused, not mangled. */
-  private static void requireFiniteNumbers(Object value) {
-    if (value instanceof JsonObject o) {
-      o.forEach(e -> requireFiniteNumbers(e.getValue()));
-    } else if (value instanceof io.vertx.core.json.JsonArray a) {
-      a.forEach(Requests::requireFiniteNumbers);
-    } else if (value instanceof Double d && !Double.isFinite(d)
-        || value instanceof Float f && !Float.isFinite(f)) {
-      throw new ApiException(ErrorCode.INVALID_JSON, "numbers must be finite");
+  /**
+   * Every number of a JSON body, as written, must be one a double holds exactly (I-JSON,
+   * RFC 7493 section 2.2): the server keeps numbers as doubles (and canonical JSON, RFC 8785,
+   * writes them so), so a number with more precision or magnitude than that would silently
+   * become another one. Such a body is refused with {@code invalid_request}; read from the
+   * text, since the parsed value has already lost what was written.
+   */
+  private static void requireExactNumbers(io.vertx.core.buffer.Buffer body) {
+    try (JsonParser p = NUMBERS.createParser(body.getBytes())) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+          Number n = t == JsonToken.VALUE_NUMBER_INT ? p.getBigIntegerValue()
+              : p.getDecimalValue();
+          if (!CanonicalJson.isExact(n)) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "the number " + p.getText()
+                + " has no exact double form (RFC 7493): integers within +/-(2^53-1), "
+                + "decimals of at most double precision");
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new ApiException(ErrorCode.INVALID_JSON, "the request body is not valid JSON");
     }
   }
+
+  private static final JsonFactory NUMBERS = new JsonFactory();
 
   static String actor(RoutingContext ctx) {
     String actor = ctx.request().getHeader(ACTOR_HEADER);

@@ -9,9 +9,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -66,17 +64,10 @@ final class Resources {
 
     private final String path;
     private final Set<HttpMethod> methods = new LinkedHashSet<>();
-    private final List<Handler<RoutingContext>> before = new ArrayList<>();
     private CurrentValidators current = NO_STATE;
 
     private Resource(String path) {
       this.path = path;
-    }
-
-    /** Runs {@code handler} (which calls {@code next}) first, whatever the method. */
-    Resource before(Handler<RoutingContext> handler) {
-      before.add(handler);
-      return this;
     }
 
     /** GET and HEAD answered by {@code renderer}, whose answer is also the current state. */
@@ -98,19 +89,22 @@ final class Resources {
     private Resource read(Handler<RoutingContext> handler) {
       methods.add(HttpMethod.GET);
       methods.add(HttpMethod.HEAD);
-      Route route = router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
-      before.forEach(route::handler);
-      route.handler(handler);
+      router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(handler);
       return this;
     }
 
-    /** POST; {@code body} (a body handler) may be null. */
+    /** POST; {@code body} (a body handler, run before the preconditions) may be null. */
     Resource post(Handler<RoutingContext> body, Handler<RoutingContext> handler) {
       return unsafe(HttpMethod.POST, body, handler);
     }
 
-    Resource put(Handler<RoutingContext> handler) {
-      return unsafe(HttpMethod.PUT, null, handler);
+    /**
+     * PUT; {@code check} (which calls {@code next}) validates the request's header fields
+     * before its preconditions are evaluated, as a request that would be refused anyway must
+     * not be answered 412 (RFC 9110 section 13.2.1).
+     */
+    Resource put(Handler<RoutingContext> check, Handler<RoutingContext> handler) {
+      return unsafe(HttpMethod.PUT, check, handler);
     }
 
     Resource delete(Handler<RoutingContext> body, Handler<RoutingContext> handler) {
@@ -121,7 +115,6 @@ final class Resources {
         Handler<RoutingContext> handler) {
       methods.add(method);
       Route route = router.route(path).method(method);
-      before.forEach(route::handler);
       if (body != null) {
         route.handler(body);
       }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * where type, subtype and parameter names are tokens (section 5.6.2) and parameter values are
  * tokens or quoted strings (section 5.6.4). Kept as sent, trimmed.
  */
-final class MediaType {
+public final class MediaType {
 
   /** Media types longer than this are refused (no registered type comes close). */
   static final int MAX_LENGTH = 255;
@@ -27,7 +27,7 @@ final class MediaType {
    * {@code given}, trimmed, or {@link #DEFAULT} when absent or blank; fails with
    * {@code invalid_request} when it is not a media type.
    */
-  static String of(String given) {
+  public static String of(String given) {
     if (given == null || given.isBlank()) {
       return DEFAULT;
     }

@@ -109,6 +109,10 @@ public final class RetentionVerticle extends VerticleBase {
     return retention.failAbandoned()
         .compose(failed -> {
           report.put("failed_abandoned", failed);
+          if (!failed.isEmpty()) {
+            vertx.eventBus().publish(Addresses.CACHE_INVALIDATE, new CacheInvalidation(
+                failed.stream().map(String::valueOf).toList(), List.of()).toJson());
+          }
           return retention.eligibleReport(SWEEP_LIMIT);
         })
         .compose(eligible -> {

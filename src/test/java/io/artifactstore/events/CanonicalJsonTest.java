@@ -52,5 +52,12 @@ class CanonicalJsonTest {
         new JsonObject("{\"n\":[9007199254740993]}")));
     assertThrows(IllegalArgumentException.class, () -> CanonicalJson.requireIJsonNumbers(
         new JsonObject("{\"n\":{\"m\":123456789012345678901234567890}}")));
+    assertThrows(IllegalArgumentException.class, () -> CanonicalJson.requireIJsonNumbers(
+        new JsonObject("{\"n\":-9223372036854775808}")), "Long.MIN_VALUE");
+    assertThrows(IllegalArgumentException.class, () -> CanonicalJson.requireIJsonNumbers(
+        new JsonObject().put("n", new java.math.BigDecimal("9007199254740993.0"))),
+        "a decimal a double cannot hold");
+    CanonicalJson.requireIJsonNumbers(new JsonObject().put("n", new java.math.BigDecimal("0.1")));
+    CanonicalJson.requireIJsonNumbers(new JsonObject("{\"n\":-9007199254740991,\"d\":1.5e300}"));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.artifactstore.support.Http;
+import io.artifactstore.support.RawHttp;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -89,6 +90,20 @@ class ConditionalRequestsTest {
       }
       assertEquals(200, http.get(url, "If-None-Match", "\"other\"").status(), e.getKey());
     }
+  }
+
+  @Test
+  @DisplayName("several If-None-Match field lines are one list (RFC 9110 section 5.3)")
+  void repeatedFieldLines() throws Exception {
+    String etag = http.get(file()).header("ETag");
+    RawHttp.Answer a = RawHttp.request(server.port(), "GET " + file() + " HTTP/1.1\r\n"
+        + "Host: x\r\nIf-None-Match: \"x\"\r\nIf-None-Match: " + etag + "\r\n"
+        + "Connection: close\r\n\r\n");
+    assertEquals(304, a.status());
+    RawHttp.Answer b = RawHttp.request(server.port(), "GET " + file() + " HTTP/1.1\r\n"
+        + "Host: x\r\nIf-Match: \"x\"\r\nIf-Match: " + etag + "\r\n"
+        + "Connection: close\r\n\r\n");
+    assertEquals(200, b.status());
   }
 
   @Test
@@ -245,6 +260,9 @@ class ConditionalRequestsTest {
 
     assertEquals(412, http.put("/v1/packages/" + open + "/files/new.txt", "x".getBytes(),
         "If-Match", "*").status(), "If-Match: * fails where there is no file");
+    Http.Response badType = http.put(url + "?replace=true", "x".getBytes(),
+        "Content-Type", "a/b/c", "If-Match", "\"0000\"");
+    assertEquals(400, badType.status(), "a request refused anyway is not 412 (13.2.1)");
 
     String pkgTag = http.get("/v1/packages/" + open).header("ETag");
     Http.Response stale = http.send("DELETE", "/v1/packages/" + open,

@@ -20,20 +20,32 @@ class FileRefCacheTest {
   @DisplayName("only files of finalized packages are kept")
   void finalizedOnly() {
     FileRefCache cache = new FileRefCache();
-    cache.offer(ref("p", "a", "s1", "uploading"));
-    cache.offer(ref("q", "a", "s1", "finalized"));
+    cache.offer(ref("p", "a", "s1", "uploading"), cache.generation());
+    cache.offer(ref("q", "a", "s1", "finalized"), cache.generation());
     assertNull(cache.get("p", "a"));
     assertNotNull(cache.get("q", "a"));
+  }
+
+  @Test
+  @DisplayName("an answer from a lookup that started before an invalidation is not kept")
+  void lookupOlderThanInvalidation() {
+    FileRefCache cache = new FileRefCache();
+    long startedAt = cache.generation();
+    cache.invalidate(CacheInvalidation.ofPackage("p"));
+    cache.offer(ref("p", "a", "s1", "finalized"), startedAt);
+    assertNull(cache.get("p", "a"));
+    cache.offer(ref("p", "a", "s1", "finalized"), cache.generation());
+    assertNotNull(cache.get("p", "a"));
   }
 
   @Test
   @DisplayName("an invalidation drops the packages it names and every entry of the content it names")
   void invalidation() {
     FileRefCache cache = new FileRefCache();
-    cache.offer(ref("p", "a", "s1", "finalized"));
-    cache.offer(ref("p", "b", "s2", "finalized"));
-    cache.offer(ref("q", "a", "s1", "finalized"));
-    cache.offer(ref("r", "c", "s3", "finalized"));
+    cache.offer(ref("p", "a", "s1", "finalized"), cache.generation());
+    cache.offer(ref("p", "b", "s2", "finalized"), cache.generation());
+    cache.offer(ref("q", "a", "s1", "finalized"), cache.generation());
+    cache.offer(ref("r", "c", "s3", "finalized"), cache.generation());
     cache.invalidate(CacheInvalidation.fromJson(
         CacheInvalidation.ofBlobs(List.of("s1")).toJson()));
     assertNull(cache.get("p", "a"));

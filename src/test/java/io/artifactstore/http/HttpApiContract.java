@@ -159,8 +159,12 @@ abstract class HttpApiContract {
     assertEquals("invalid_json", http.postJson("/v1/packages", "{not json").errorCode());
     assertEquals("invalid_json", http.postJson("/v1/packages", "[1,2]").errorCode());
     assertEquals("invalid_json", http.postJson("/v1/packages", "\"text\"").errorCode());
-    assertEquals("invalid_json", http.postJson("/v1/packages",
-        "{\"producer\":\"p\",\"subject\":\"s\",\"metadata\":{\"n\":1e400}}").errorCode());
+    for (String number : new String[] {"1e400", "9007199254740993.0", "12345678901234567890",
+        "-9223372036854775808", "0.1000000000000000055511151231257827"}) {
+      assertEquals("invalid_request", http.postJson("/v1/packages",
+          "{\"producer\":\"p\",\"subject\":\"s\",\"metadata\":{\"n\":" + number + "}}")
+          .errorCode(), number + " cannot be kept exactly");
+    }
     assertEquals("invalid_request", http.postJson("/v1/packages", "{\"subject\":\"s\"}").errorCode());
     assertEquals("invalid_request",
         http.postJson("/v1/packages", "{\"producer\":3,\"subject\":\"s\"}").errorCode());

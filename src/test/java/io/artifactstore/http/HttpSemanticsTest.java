@@ -200,6 +200,18 @@ class HttpSemanticsTest {
       assertJsonError(malformed, 400, "invalid_request");
     }
 
+    for (String target : new String[] {"/v1/packages", "/v1/packages/" + open + "/files/c.bin"}) {
+      String method = target.equals("/v1/packages") ? "POST" : "PUT";
+      RawHttp.Answer badChunk = RawHttp.exchange(server.port(), method + " " + target
+          + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+      // The HTTP stack closes a connection whose chunked framing is broken; if an answer gets
+      // out first, it is the JSON 400.
+      if (badChunk.status() != 0) {
+        assertJsonError(badChunk, 400, "invalid_request");
+      }
+    }
+
     String big = "{\"producer\":\"" + "p".repeat(5000) + "\",\"subject\":\"s\"}";
     Http.Response tooLarge = http.postJson("/v1/packages", big);
     assertEquals(413, tooLarge.status());
@@ -215,6 +227,33 @@ class HttpSemanticsTest {
     assertEquals("application/json", a.header("Content-Type"));
     assertEquals(code, new JsonObject(a.text()).getJsonObject("error").getString("code"));
     assertDate(a.header("Date"), Integer.toString(status));
+  }
+
+  @Test
+  @DisplayName("an error to a request without a body keeps the connection for the next request")
+  void errorsKeepTheConnection() throws Exception {
+    String first = "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n";
+    String second = "GET /v1/packages/" + pkg + " HTTP/1.1\r\nHost: x\r\n"
+        + "If-Match: \"0000\"\r\n\r\n";
+    String third = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(60_000);
+      s.getOutputStream().write((first + second + third).getBytes(StandardCharsets.ISO_8859_1));
+      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertEquals(3, all.split("HTTP/1.1 ", -1).length - 1, all);
+      assertTrue(all.startsWith("HTTP/1.1 404"), all);
+      assertTrue(all.contains("HTTP/1.1 412"), all);
+      assertTrue(all.contains("HTTP/1.1 200"), all);
+    }
+  }
+
+  @Test
+  @DisplayName("a method the file resource does not take is 405 even with an invalid path")
+  void methodBeforePath() {
+    Http.Response r = http.send("DELETE", "/v1/packages/" + pkg + "/files/a/../b",
+        HttpRequest.BodyPublishers.noBody());
+    assertEquals(405, r.status());
+    assertEquals("GET, HEAD, PUT, POST", r.header("Allow"));
   }
 
   @Test

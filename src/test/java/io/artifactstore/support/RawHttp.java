@@ -18,7 +18,10 @@ public final class RawHttp {
 
   private RawHttp() {}
 
-  /** A parsed answer: status, header fields (names lower-cased, last value wins), content. */
+  /**
+   * A parsed answer: status, header fields (names lower-cased, last value wins), content; status
+   * 0 when the server closed the connection without answering.
+   */
   public record Answer(int status, Map<String, String> headers, byte[] body) {
 
     public String header(String name) {
@@ -64,6 +67,9 @@ public final class RawHttp {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     in.transferTo(all);
     byte[] raw = all.toByteArray();
+    if (raw.length == 0) {
+      return new Answer(0, Map.of(), raw);
+    }
     int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     if (end < 0) {
       throw new IOException("no complete header section in: "
