@@ -41,6 +41,7 @@ public final class Database {
   private final Pool pool;
   private final Dialect dialect;
   private final Map<String, String> rewritten = new ConcurrentHashMap<>();
+  private final DatabaseAvailability availability = new DatabaseAvailability();
 
   private Database(Pool pool, Dialect dialect) {
     this.pool = pool;
@@ -91,6 +92,11 @@ public final class Database {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /** Whether the database answers, from what the requests that used it saw. */
+  public DatabaseAvailability availability() {
+    return availability;
   }
 
   public Pool pool() {

@@ -140,6 +140,8 @@ public final class HttpVerticle extends VerticleBase {
     api.at("/v1/audit/verify").get(retention::verify).done();
     api.at("/v1/stats").get(packages::stats).done();
     api.at("/health").get(ops::health).done();
+    api.at("/health/ready").get(ops::health).done();
+    api.at("/health/live").get(ops::live).done();
     if (metrics.registry() instanceof PrometheusMeterRegistry) {
       api.at("/metrics").get(ops::metrics).done();
     }

@@ -54,6 +54,14 @@ final class OpsHandlers {
   }
 
   /**
+   * {@code GET /health/live}: the process runs and its event loops answer. Liveness for an
+   * orchestrator: restart the process when this fails, not when the database is down.
+   */
+  Future<Representation> live(RoutingContext ctx) {
+    return Future.succeededFuture(Representation.json(new JsonObject().put("status", "UP")));
+  }
+
+  /**
    * {@code GET /metrics}: Prometheus text format 0.0.4, or OpenMetrics 1.0.0 when the
    * {@code Accept} field asks for {@code application/openmetrics-text}.
    */

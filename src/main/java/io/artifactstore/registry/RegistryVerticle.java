@@ -8,7 +8,9 @@ import io.artifactstore.db.Database;
 import io.artifactstore.events.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 import java.time.Clock;
 
 /**
@@ -21,6 +23,9 @@ public final class RegistryVerticle extends VerticleBase {
   private final Clock clock;
   private final Database db;
 
+  /** How often the database is probed while it is unavailable. */
+  static final long OUTAGE_PROBE_MS = 2000;
+
   /** {@code db} is shared by the control-plane verticles and closed by their owner. */
   public RegistryVerticle(AppConfig config, Clock clock, Database db) {
     this.config = config;
@@ -31,30 +36,42 @@ public final class RegistryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     RegistryService registry = new RegistryService(new EventLog(db, clock), config);
+    // During an outage the database is probed, so that it is seen back without traffic.
+    vertx.setPeriodic(OUTAGE_PROBE_MS, t -> {
+      if (!db.availability().up()) {
+        db.availability().observe(db.query("SELECT 1"));
+      }
+    });
     return registry.defineRetentionClasses().compose(v -> Future.all(java.util.List.of(
-        Bus.serve(vertx, Addresses.PACKAGE_CREATE, registry::createPackage).completion(),
-        Bus.serve(vertx, Addresses.PACKAGE_GET, m -> registry.getPackage(m.getString("id")))
+        serve(Addresses.PACKAGE_CREATE, registry::createPackage).completion(),
+        serve(Addresses.PACKAGE_GET, m -> registry.getPackage(m.getString("id")))
             .completion(),
-        Bus.serve(vertx, Addresses.PACKAGE_LIST, registry::listPackages).completion(),
-        Bus.serve(vertx, Addresses.PACKAGE_FINALIZE,
+        serve(Addresses.PACKAGE_LIST, registry::listPackages).completion(),
+        serve(Addresses.PACKAGE_FINALIZE,
             m -> registry.finalizePackage(m.getString("id"), m).onSuccess(this::changed))
             .completion(),
-        Bus.serve(vertx, Addresses.PACKAGE_MANIFEST, m -> registry.manifest(m.getString("id")))
+        serve(Addresses.PACKAGE_MANIFEST, m -> registry.manifest(m.getString("id")))
             .completion(),
-        Bus.serve(vertx, Addresses.FILE_PREPARE, registry::prepareFile).completion(),
-        Bus.serve(vertx, Addresses.FILE_COMMIT, registry::commitFile).completion(),
-        Bus.serve(vertx, Addresses.FILE_ADD_BY_DIGEST, registry::addByDigest).completion(),
-        Bus.serve(vertx, Addresses.STATS, m -> registry.stats()).completion(),
-        Bus.serve(vertx, Addresses.FILE_GET,
+        serve(Addresses.FILE_PREPARE, registry::prepareFile).completion(),
+        serve(Addresses.FILE_COMMIT, registry::commitFile).completion(),
+        serve(Addresses.FILE_ADD_BY_DIGEST, registry::addByDigest).completion(),
+        serve(Addresses.STATS, m -> registry.stats()).completion(),
+        serve(Addresses.FILE_GET,
             m -> registry.getFile(m.getString("package"), m.getString("path"))).completion(),
-        Bus.serve(vertx, Addresses.BLOB_LOCATE,
+        serve(Addresses.BLOB_LOCATE,
             m -> registry.locateBlob(m.getString("algorithm"), m.getString("hex"))).completion(),
-        Bus.serve(vertx, Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
+        serve(Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
   }
 
   /** Tells whoever caches file references to drop what they hold of the package. */
   private void changed(JsonObject pkg) {
     vertx.eventBus().publish(Addresses.CACHE_INVALIDATE,
         CacheInvalidation.ofPackage(pkg.getString("id")).toJson());
+  }
+
+  /** Serves {@code address}; database outages become {@code database_unavailable}. */
+  private MessageConsumer<JsonObject> serve(String address,
+      Function<JsonObject, Future<?>> handler) {
+    return Bus.serve(vertx, address, m -> db.availability().observe(handler.apply(m)));
   }
 }

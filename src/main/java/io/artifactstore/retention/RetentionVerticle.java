@@ -10,7 +10,9 @@ import io.artifactstore.events.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 import java.time.Clock;
 import java.util.List;
 import java.util.logging.Level;
@@ -53,28 +55,28 @@ public final class RetentionVerticle extends VerticleBase {
           .onFailure(e -> LOG.log(Level.WARNING, "sweep failed", e)));
     }
     return Future.all(List.of(
-        Bus.serve(vertx, Addresses.RETENTION_STATUS, m -> retention.status(m.getString("id")))
+        serve(Addresses.RETENTION_STATUS, m -> retention.status(m.getString("id")))
             .completion(),
-        Bus.serve(vertx, Addresses.RETENTION_EXTEND,
+        serve(Addresses.RETENTION_EXTEND,
             m -> retention.extend(m.getString("id"), m).onSuccess(v -> changed(m))).completion(),
-        Bus.serve(vertx, Addresses.HOLD_PLACE, m -> retention.placeHold(m.getString("id"), m))
+        serve(Addresses.HOLD_PLACE, m -> retention.placeHold(m.getString("id"), m))
             .completion(),
-        Bus.serve(vertx, Addresses.HOLD_RELEASE,
+        serve(Addresses.HOLD_RELEASE,
             m -> retention.releaseHold(m.getString("id"), m.getString("hold_id"), m)).completion(),
-        Bus.serve(vertx, Addresses.RETENTION_ELIGIBLE,
+        serve(Addresses.RETENTION_ELIGIBLE,
             m -> retention.eligibleReport(m.getInteger("limit", SWEEP_LIMIT))).completion(),
-        Bus.serve(vertx, Addresses.PACKAGE_DELETE, this::delete).completion(),
-        Bus.serve(vertx, Addresses.RETENTION_SWEEP, m -> sweep(m.getBoolean("dry_run", true)))
+        serve(Addresses.PACKAGE_DELETE, this::delete).completion(),
+        serve(Addresses.RETENTION_SWEEP, m -> sweep(m.getBoolean("dry_run", true)))
             .completion(),
-        Bus.serve(vertx, Addresses.BLOB_RESERVE, m -> reclaimer.reserve(m.getString("sha256")))
+        serve(Addresses.BLOB_RESERVE, m -> reclaimer.reserve(m.getString("sha256")))
             .completion(),
-        Bus.serve(vertx, Addresses.BLOB_RELEASE,
+        serve(Addresses.BLOB_RELEASE,
             m -> reclaimer.release(m.getString("lease_id")).map(new JsonObject())).completion(),
-        Bus.serve(vertx, Addresses.AUDIT_FEED,
+        serve(Addresses.AUDIT_FEED,
             m -> audit.feed(m.getLong("after", 0L), m.getInteger("limit", 100))).completion(),
-        Bus.serve(vertx, Addresses.AUDIT_PACKAGE_EVENTS, m -> audit.packageEvents(
+        serve(Addresses.AUDIT_PACKAGE_EVENTS, m -> audit.packageEvents(
             m.getString("id"), m.getLong("after", 0L), m.getInteger("limit", 100))).completion(),
-        Bus.serve(vertx, Addresses.AUDIT_VERIFY, m -> audit.verify()).completion()));
+        serve(Addresses.AUDIT_VERIFY, m -> audit.verify()).completion()));
   }
 
   private Future<JsonObject> delete(JsonObject req) {
@@ -182,5 +184,11 @@ public final class RetentionVerticle extends VerticleBase {
   private void changed(JsonObject req) {
     vertx.eventBus().publish(Addresses.CACHE_INVALIDATE,
         CacheInvalidation.ofPackage(req.getString("id")).toJson());
+  }
+
+  /** Serves {@code address}; database outages become {@code database_unavailable}. */
+  private MessageConsumer<JsonObject> serve(String address,
+      Function<JsonObject, Future<?>> handler) {
+    return Bus.serve(vertx, address, m -> db.availability().observe(handler.apply(m)));
   }
 }

@@ -263,7 +263,7 @@ class OpenApiContractTest {
     }
 
     static OpenApiDocument parse(String yaml) {
-      return new OpenApiDocument(new org.yaml.snakeyaml.Yaml().load(yaml));
+      return new OpenApiDocument(OpenApiCoverageTest.yaml().load(yaml));
     }
 
     /**
