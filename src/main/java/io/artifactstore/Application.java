@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
-import java.util.logging.Handler;
 import java.util.logging.Logger;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Application {
 
   private static final Logger LOG = Logger.getLogger(Application.class.getName());
+  /** Held here: java.util.logging keeps loggers weakly, and with them their filter. */
+  private static final Logger MICROMETER_LOG =
+      Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
   private final Vertx vertx;
   private final StorageBackends backends;
@@ -57,11 +59,9 @@ public final class Application {
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
     // vertx-micrometer registers its event-bus handler gauge twice at startup; Micrometer
     // ignores the second and warns. Drop that one warning, keep every other.
-    for (Handler h : Logger.getLogger("").getHandlers()) {
-      h.setFilter(r -> r.getMessage() == null
-          || !(r.getMessage().contains("already registered")
-              && r.getMessage().contains("vertx.eventbus.handlers")));
-    }
+    MICROMETER_LOG.setFilter(r -> r.getMessage() == null
+        || !(r.getMessage().contains("already registered")
+            && r.getMessage().contains("vertx.eventbus.handlers")));
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(
             new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))

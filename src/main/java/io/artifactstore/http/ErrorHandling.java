@@ -46,6 +46,7 @@ final class ErrorHandling {
   static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     ApiException error;
+    LOG.log(Level.FINE, "malformed request from " + request.remoteAddress(), cause);
     if (cause instanceof TooLongHttpLineException) {
       error = new ApiException(ErrorCode.URI_TOO_LONG);
     } else if (cause instanceof TooLongHttpHeaderException) {
@@ -54,7 +55,15 @@ final class ErrorHandling {
       error = new ApiException(ErrorCode.INVALID_REQUEST, "the request is malformed: "
           + (cause == null ? "unparsable" : String.valueOf(cause.getMessage())));
     }
-    LOG.log(Level.FINE, "malformed request from " + request.remoteAddress(), cause);
+    refuse(request, error);
+  }
+
+  /**
+   * Answers {@code error} to a request refused before routing (a malformed head, a request
+   * target that is not a path, an expectation the server cannot meet), then closes the
+   * connection: the rest of what the client sent cannot be trusted to be its next request.
+   */
+  static void refuse(HttpServerRequest request, ApiException error) {
     Buffer body = error.toJson().toBuffer();
     request.response().setStatusCode(error.code().status())
         .putHeader(HttpHeaders.DATE, HttpDates.now())

@@ -12,6 +12,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -78,7 +81,7 @@ public final class HttpVerticle extends VerticleBase {
       }
     }));
     server.invalidRequestHandler(ErrorHandling::invalidRequest);
-    return server.requestHandler(router).listen()
+    return server.requestHandler(req -> frontDoor(req, router)).listen()
         .onSuccess(s -> boundPort.accept(s.actualPort()));
   }
 
@@ -91,6 +94,26 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     return server == null ? Future.succeededFuture()
         : server.shutdown(config.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * What is checked before routing, for every request: the request target (a path whose
+   * escapes are UTF-8; RFC 9112 section 3.2) and {@code Expect} (only {@code 100-continue} is
+   * met; RFC 9110 section 10.1.1: otherwise 417).
+   */
+  private static void frontDoor(HttpServerRequest req, Router router) {
+    try {
+      RequestTarget.check(req.uri());
+      String expect = req.getHeader(HttpHeaders.EXPECT);
+      if (expect != null && !expect.trim().equalsIgnoreCase("100-continue")) {
+        throw new ApiException(ErrorCode.EXPECTATION_FAILED, "Expect: " + expect
+            + " cannot be met; only 100-continue is");
+      }
+    } catch (ApiException e) {
+      ErrorHandling.refuse(req, e);
+      return;
+    }
+    router.handle(req);
   }
 
   Router router() {

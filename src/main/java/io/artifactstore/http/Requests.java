@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.artifactstore.events.CanonicalJson;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RequestBody;
@@ -28,6 +29,7 @@ final class Requests {
       }
       throw new ApiException(ErrorCode.INVALID_JSON, "the request body must be a JSON object");
     }
+    requireJsonMediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
     Object value;
     try {
       value = io.vertx.core.json.Json.decodeValue(body.buffer());
@@ -68,6 +70,22 @@ final class Requests {
   }
 
   private static final JsonFactory NUMBERS = new JsonFactory();
+
+  /**
+   * A JSON body must say so: {@code application/json} or a {@code +json} type (RFC 6839),
+   * parameters allowed. Anything else (a form, text, no type at all) is 415: a body the server
+   * would read as JSON under another name is one a web page could send across origins.
+   */
+  static void requireJsonMediaType(String contentType) {
+    String type = contentType == null ? "" : contentType.split(";", 2)[0].trim()
+        .toLowerCase(java.util.Locale.ROOT);
+    if (!type.equals("application/json")
+        && !(type.startsWith("application/") && type.endsWith("+json"))) {
+      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body is "
+          + (contentType == null ? "without a Content-Type" : "'" + contentType + "'")
+          + "; send application/json");
+    }
+  }
 
   static String actor(RoutingContext ctx) {
     String actor = ctx.request().getHeader(ACTOR_HEADER);

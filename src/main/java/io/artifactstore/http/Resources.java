@@ -115,6 +115,9 @@ final class Resources {
         Handler<RoutingContext> handler) {
       methods.add(method);
       Route route = router.route(path).method(method);
+      if (body instanceof io.vertx.ext.web.handler.BodyHandler) {
+        route.handler(JsonOnly.INSTANCE);
+      }
       if (body != null) {
         route.handler(body);
       }

@@ -128,6 +128,8 @@ class OpenApiContractTest {
     String id = created.json().getString("id");
     malformedJson("POST", "/v1/packages", "{");
     json("POST", "/v1/packages", "{\"producer\":1}");
+    send("POST", "/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}".getBytes(
+        StandardCharsets.UTF_8), "Content-Type", "text/plain");
     json("POST", "/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\",\"retention_class\":\"x\"}");
     get("/v1/packages");
     get("/v1/packages?limit=1&producer=ci&status=created");

@@ -27,7 +27,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
   @Override
   public synchronized void publish(LogRecord record) {
-    records.add(record);
+    if (isLoggable(record)) {
+      records.add(record);
+    }
   }
 
   /** Records at WARNING or above, or with a stack trace, as one line each. */
