@@ -5,6 +5,7 @@ import io.artifactstore.dataplane.DataPlaneVerticle;
 import io.artifactstore.dataplane.UploadSlots;
 import io.artifactstore.db.Database;
 import io.artifactstore.db.Migrations;
+import io.artifactstore.http.ClientGone;
 import io.artifactstore.http.HttpVerticle;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.RegistryVerticle;
@@ -18,6 +19,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -62,9 +64,13 @@ public final class Application {
     MICROMETER_LOG.setFilter(r -> r.getMessage() == null
         || !(r.getMessage().contains("already registered")
             && r.getMessage().contains("vertx.eventbus.handlers")));
+    ClientGone.quietVertxTransferErrors();
+    // The HTTP server's meters are the service's own (metrics.HttpMetrics): Vert.x's count an
+    // abandoned download as active forever.
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(
-            new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+            new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+                .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }

@@ -82,7 +82,14 @@ public final class Ingest {
           received::tryFail);
       rate.start();
       received.future().onComplete(ar -> rate.stop());
-      source.pipe().endOnComplete(false).endOnFailure(false).to(sink).onComplete(received);
+      // Whichever comes first decides: the body's end, a failure, the client gone, a timeout.
+      source.pipe().endOnComplete(false).endOnFailure(false).to(sink).onComplete(ar -> {
+        if (ar.succeeded()) {
+          received.tryComplete();
+        } else {
+          received.tryFail(ar.cause());
+        }
+      });
       return received.future()
           .compose(v -> sink.digest().finish())
           .compose(digests -> {

@@ -3,6 +3,7 @@ package io.artifactstore.http;
 import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.artifactstore.metrics.HttpMetrics;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.storage.StorageException;
 import io.vertx.core.Future;
@@ -72,7 +73,7 @@ final class Downloads {
     long length = range == null ? size : range.length();
     return sender.open(ref, offset, length).transform(ar -> {
       if (ar.succeeded()) {
-        return send(req, ref, validators, range, length, ar.result());
+        return send(ctx, ref, validators, range, length, ar.result());
       }
       if (!missing(ar.cause())) {
         return Future.failedFuture(ar.cause());
@@ -85,8 +86,9 @@ final class Downloads {
     });
   }
 
-  private Future<Void> send(HttpServerRequest req, JsonObject ref,
+  private Future<Void> send(RoutingContext ctx, JsonObject ref,
       Conditionals.Validators validators, ByteRange range, long length, BlobSender.Opened opened) {
+    HttpServerRequest req = ctx.request();
     HttpServerResponse resp = req.response();
     if (resp.closed()) {
       // The client left while the content was being found.
@@ -104,8 +106,16 @@ final class Downloads {
       opened.close();
       return resp.end();
     }
-    metrics.download(length);
-    return opened.send(resp);
+    Future<Void> sent = opened.send(resp);
+    metrics.download(length, sent);
+    // A transfer the client cuts short ends no routing-context handler: count it here.
+    HttpMetrics.Request counted = ctx.get(HttpMetrics.Request.class.getName());
+    sent.onFailure(e -> {
+      if (counted != null) {
+        counted.ended(ctx.get(Resources.ROUTE), null);
+      }
+    });
+    return sent;
   }
 
   /** A stored content's validators: the quoted SHA-256 hex and when it was added, if known. */

@@ -2,6 +2,7 @@ package io.artifactstore.http;
 
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.artifactstore.metrics.HttpMetrics;
 import io.artifactstore.storage.StorageException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -43,7 +44,7 @@ final class ErrorHandling {
    * other error, then closes the connection: what follows on it cannot be trusted to be a
    * request. A client error, so nothing is logged above debug level.
    */
-  static void invalidRequest(HttpServerRequest request) {
+  static void invalidRequest(HttpServerRequest request, HttpMetrics metrics) {
     Throwable cause = request.decoderResult().cause();
     ApiException error;
     LOG.log(Level.FINE, "malformed request from " + request.remoteAddress(), cause);
@@ -55,7 +56,7 @@ final class ErrorHandling {
       error = new ApiException(ErrorCode.INVALID_REQUEST, "the request is malformed: "
           + (cause == null ? "unparsable" : String.valueOf(cause.getMessage())));
     }
-    refuse(request, error);
+    refuse(request, error, metrics);
   }
 
   /**
@@ -63,7 +64,8 @@ final class ErrorHandling {
    * target that is not a path, an expectation the server cannot meet), then closes the
    * connection: the rest of what the client sent cannot be trusted to be its next request.
    */
-  static void refuse(HttpServerRequest request, ApiException error) {
+  static void refuse(HttpServerRequest request, ApiException error, HttpMetrics metrics) {
+    metrics.error(error.code().code());
     Buffer body = error.toJson().toBuffer();
     request.response().setStatusCode(error.code().status())
         .putHeader(HttpHeaders.DATE, HttpDates.now())
@@ -76,7 +78,7 @@ final class ErrorHandling {
 
   static void render(RoutingContext ctx) {
     HttpServerResponse resp = ctx.response();
-    if (resp.closed() || clientWentAway(ctx.failure())) {
+    if (resp.closed() || ClientGone.is(ctx.failure())) {
       // The client left (a download cut short, an upload abandoned): nobody to answer and
       // nothing wrong with the server.
       if (!resp.closed()) {
@@ -85,6 +87,10 @@ final class ErrorHandling {
       return;
     }
     ApiException error = classify(ctx);
+    HttpMetrics metrics = ctx.get(HttpMetrics.class.getName());
+    if (metrics != null) {
+      metrics.error(error.code().code());
+    }
     if (resp.headWritten()) {
       // Part of a body is already out: all that is left is to cut the connection so the
       // client sees a truncated response rather than a complete-looking one.
@@ -170,19 +176,6 @@ final class ErrorHandling {
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     return req.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
         && (length == null || length.trim().equals("0"));
-  }
-
-  static boolean clientWentAway(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof HttpClosedException || t instanceof ClosedChannelException) {
-        return true;
-      }
-      if (t instanceof java.io.IOException && t.getMessage() != null
-          && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static long parseOrMax(String v) {

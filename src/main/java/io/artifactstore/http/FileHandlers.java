@@ -95,8 +95,13 @@ final class FileHandlers {
     JsonObject target = new JsonObject().put("package", pkg).put("path", path)
         .put("replace", replace);
     // Completes if the connection closes before the upload is answered, whenever that is.
+    // (An end handler, not the response's one close handler, which the router uses itself.)
     Promise<Void> abandoned = Promise.promise();
-    ctx.response().closeHandler(v -> abandoned.tryComplete());
+    ctx.addEndHandler(done -> {
+      if (done.failed()) {
+        abandoned.tryComplete();
+      }
+    });
     Bus.<JsonObject>request(vertx, Addresses.FILE_PREPARE,
             target.copy().put("media_type", req.getHeader(HttpHeaders.CONTENT_TYPE)))
         .compose(ok -> {
@@ -112,7 +117,7 @@ final class FileHandlers {
           }
           return ingest.store(backend, req, expected, leases, abandoned.future());
         })
-        .onFailure(e -> metrics.upload(ErrorHandling.clientWentAway(e) ? "aborted"
+        .onFailure(e -> metrics.upload(ClientGone.is(e) ? "aborted"
             : ApiException.from(e).code().status() < 500 ? "rejected" : "failed", 0, false))
         .compose(stored -> {
           metrics.upload("stored", stored.digests().size(), stored.deduplicated());

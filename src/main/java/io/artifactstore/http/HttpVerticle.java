@@ -5,6 +5,7 @@ import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.dataplane.UploadSlots;
+import io.artifactstore.metrics.HttpMetrics;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.storage.StorageBackends;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,12 +77,13 @@ public final class HttpVerticle extends VerticleBase {
     server.connectionHandler(conn -> conn.exceptionHandler(e -> {
       if (ErrorHandling.malformedByClient(e)) {
         LOG.log(Level.FINE, "malformed input from " + conn.remoteAddress() + ": " + e);
-      } else if (!ErrorHandling.clientWentAway(e)) {
+      } else if (!ClientGone.is(e)) {
         LOG.log(Level.WARNING, "connection from " + conn.remoteAddress() + " failed", e);
       }
     }));
-    server.invalidRequestHandler(ErrorHandling::invalidRequest);
-    return server.requestHandler(req -> frontDoor(req, router)).listen()
+    server.invalidRequestHandler(req -> ErrorHandling.invalidRequest(req, metrics.http()));
+    HttpMetrics http = metrics.http();
+    return server.requestHandler(req -> frontDoor(req, router, http)).listen()
         .onSuccess(s -> boundPort.accept(s.actualPort()));
   }
 
@@ -101,7 +103,7 @@ public final class HttpVerticle extends VerticleBase {
    * escapes are UTF-8; RFC 9112 section 3.2) and {@code Expect} (only {@code 100-continue} is
    * met; RFC 9110 section 10.1.1: otherwise 417).
    */
-  private static void frontDoor(HttpServerRequest req, Router router) {
+  private static void frontDoor(HttpServerRequest req, Router router, HttpMetrics http) {
     try {
       RequestTarget.check(req.uri());
       String expect = req.getHeader(HttpHeaders.EXPECT);
@@ -110,7 +112,7 @@ public final class HttpVerticle extends VerticleBase {
             + " cannot be met; only 100-continue is");
       }
     } catch (ApiException e) {
-      ErrorHandling.refuse(req, e);
+      ErrorHandling.refuse(req, e, http);
       return;
     }
     router.handle(req);
@@ -130,7 +132,15 @@ public final class HttpVerticle extends VerticleBase {
         .setBodyLimit(config.http().maxJsonBodyBytes())
         .setHandleFileUploads(false);
 
+    HttpMetrics httpMetrics = metrics.http();
     router.route().handler(ctx -> {
+      HttpMetrics.Request counted = httpMetrics.began(ctx.request().method().name());
+      ctx.put(HttpMetrics.class.getName(), httpMetrics);
+      ctx.put(HttpMetrics.Request.class.getName(), counted);
+      // Runs when the answer is complete, and when the client goes away before that (but for
+      // a file transfer, whose end Downloads reports).
+      ctx.addEndHandler(done -> counted.ended(ctx.get(Resources.ROUTE),
+          done.succeeded() ? ctx.response().getStatusCode() : null));
       // Every answer carries Date (RFC 9110 section 6.6.1).
       ctx.response().putHeader(HttpHeaders.DATE, HttpDates.now());
       // Paths are matched after normalization ("a/../b" becomes "b"), so file paths are

@@ -45,6 +45,14 @@ final class Resources {
     Future<Optional<Conditionals.Validators>> of(RoutingContext ctx);
   }
 
+  /** Routing-context key of the matched resource's template, for metrics. */
+  static final String ROUTE = "artifactstore.route";
+
+  /** {@code /v1/packages/:id/files/*} as {@code /v1/packages/{id}/files/{path}}. */
+  static String template(String vertxPath) {
+    return vertxPath.replaceAll(":([a-z_]+)", "{$1}").replace("/*", "/{path}");
+  }
+
   /** For resources that take no state-changing method. */
   static final CurrentValidators NO_STATE = ctx -> Future.succeededFuture(Optional.empty());
 
@@ -68,6 +76,11 @@ final class Resources {
 
     private Resource(String path) {
       this.path = path;
+      String template = template(path);
+      router.route(path).handler(ctx -> {
+        ctx.put(ROUTE, template);
+        ctx.next();
+      });
     }
 
     /** GET and HEAD answered by {@code renderer}, whose answer is also the current state. */

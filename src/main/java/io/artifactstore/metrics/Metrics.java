@@ -14,6 +14,9 @@ public final class Metrics {
   private final Counter bytesServed;
   private final Counter downloads;
   private final Counter deduplicated;
+  private final HttpMetrics http;
+  private final java.util.concurrent.atomic.AtomicInteger downloadsInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
@@ -25,10 +28,19 @@ public final class Metrics {
         .description("File and blob downloads started (full or ranged)").register(registry);
     this.deduplicated = Counter.builder("artifactstore.uploads.deduplicated")
         .description("Uploads whose content was already stored").register(registry);
+    this.http = new HttpMetrics(registry);
+    io.micrometer.core.instrument.Gauge.builder("artifactstore.downloads.in.flight",
+            downloadsInFlight::get)
+        .description("File and blob downloads being sent").register(registry);
   }
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** The HTTP server's meters. */
+  public HttpMetrics http() {
+    return http;
   }
 
   /**
@@ -51,8 +63,22 @@ public final class Metrics {
         .description("Uploads whose body is being received or committed").register(registry);
   }
 
-  public void download(long bytes) {
+  /**
+   * A download of {@code bytes} starts; {@code sent} completes when it ends (fails when the
+   * client went away), which the in-flight gauge follows.
+   */
+  public void download(long bytes, io.vertx.core.Future<?> sent) {
     downloads.increment();
-    bytesServed.increment(bytes);
+    downloadsInFlight.incrementAndGet();
+    sent.onComplete(ar -> {
+      downloadsInFlight.decrementAndGet();
+      if (ar.succeeded()) {
+        bytesServed.increment(bytes);
+      } else {
+        Counter.builder("artifactstore.downloads.aborted")
+            .description("Downloads that ended before all their bytes were sent")
+            .register(registry).increment();
+      }
+    });
   }
 }

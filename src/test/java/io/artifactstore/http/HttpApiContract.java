@@ -577,8 +577,10 @@ abstract class HttpApiContract {
     Http.Response metrics = http.get("/metrics");
     assertEquals(200, metrics.status());
     String text = metrics.text();
-    assertTrue(text.contains("vertx_http_server_requests_total"), "request counts");
-    assertTrue(text.contains("vertx_http_server_response_time_seconds"), "latencies");
+    assertTrue(text.contains("artifactstore_http_server_requests_seconds_count"),
+        "request counts");
+    assertTrue(text.contains("artifactstore_http_server_requests_seconds_bucket"),
+        "latencies as a histogram");
     assertTrue(text.contains("artifactstore_ingest_bytes_total"), "bytes in");
     assertTrue(text.contains("artifactstore_served_bytes_total"), "bytes out");
     assertTrue(text.contains("artifactstore_uploads_total{outcome=\"stored\"}"), "uploads");
