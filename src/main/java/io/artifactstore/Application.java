@@ -106,6 +106,7 @@ public final class Application {
     List<String> ids = new ArrayList<>();
     UploadSlots slots = new UploadSlots(config.http().maxConcurrentUploads());
     metrics.uploadsInFlight(slots::inFlight);
+    metrics.storageSpace(backends.all());
     return vertx.deployVerticle(new RegistryVerticle(config, clock, db)).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
         .onSuccess(ids::add)

@@ -35,7 +35,10 @@ public final class DataPlaneVerticle extends VerticleBase {
         Bus.serve(vertx, Addresses.DATAPLANE_DELETE, this::delete).completion());
   }
 
-  /** {@code {up, backends: {id: {up, type, default, ...detail}}}}. */
+  /**
+   * {@code {up, degraded, backends: {id: {up, type, default, ...detail}}}}: degraded when a
+   * backend is low on space.
+   */
   private Future<JsonObject> health() {
     List<StorageBackend> all = new ArrayList<>(backends.all().values());
     List<Future<JsonObject>> checks = new ArrayList<>();
@@ -46,12 +49,14 @@ public final class DataPlaneVerticle extends VerticleBase {
     return Future.all(checks).map(done -> {
       JsonObject byId = new JsonObject();
       boolean up = true;
+      boolean degraded = false;
       for (int i = 0; i < all.size(); i++) {
         JsonObject h = done.resultAt(i);
         byId.put(all.get(i).id(), h);
         up &= h.getBoolean("up");
+        degraded |= h.getBoolean("low_space", false);
       }
-      return new JsonObject().put("up", up).put("backends", byId);
+      return new JsonObject().put("up", up).put("degraded", degraded).put("backends", byId);
     });
   }
 

@@ -45,6 +45,7 @@ public enum ErrorCode {
   BLOB_BUSY(503, "the content is being reclaimed; retry", 1),
   DATABASE_UNAVAILABLE(503, "the database is unavailable", 5),
   TOO_MANY_UPLOADS(503, "the server is running as many uploads as it takes; retry", 1),
+  INSUFFICIENT_STORAGE(507, "the storage backend has no room left for the content"),
   INTERNAL_ERROR(500, "an internal error occurred");
 
   private final int status;

@@ -204,6 +204,10 @@ final class ErrorHandling {
       LOG.log(Level.WARNING, "storage failure on " + ctx.request().method() + " "
           + ctx.request().path() + ": " + s.getMessage()
           + (s.getCause() != null ? " (" + s.getCause() + ")" : ""));
+      if (s.kind() == StorageException.Kind.FULL) {
+        return new ApiException(ErrorCode.INSUFFICIENT_STORAGE, "storage is full: "
+            + s.getMessage() + "; nothing was kept");
+      }
       return new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "storage failed: " + s.getMessage());
     }
     if (malformedByClient(failure)) {

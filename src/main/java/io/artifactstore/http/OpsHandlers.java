@@ -42,12 +42,18 @@ final class OpsHandlers {
   /**
    * {@code GET /health}: the database (through the registry) and every storage backend (through
    * the data plane); 200 when all are up, 503 with the failing check's detail otherwise.
-   * {@code {status: UP|DOWN, checks: [{id, status, data}], outcome}}.
+   * {@code {status: UP|DOWN, checks: [{id, status, data}], outcome, degraded}}: degraded when
+   * a storage backend is below its free-space threshold.
    */
   Future<Representation> health(RoutingContext ctx) {
     return checks.checkStatus().map(result -> {
       JsonObject json = result.toJson();
       json.put("outcome", json.getString("status"));
+      // Up but low on storage space: still serving (reads), uploads may be refused with 507.
+      boolean degraded = json.getJsonArray("checks", new io.vertx.core.json.JsonArray()).stream()
+          .map(c -> ((JsonObject) c).getJsonObject("data", new JsonObject()))
+          .anyMatch(d -> d.getBoolean("degraded", false));
+      json.put("degraded", degraded);
       return new Representation(result.getUp() ? 200 : 503, "application/json", json.toBuffer(),
           null, null);
     });

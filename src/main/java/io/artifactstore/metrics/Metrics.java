@@ -56,6 +56,26 @@ public final class Metrics {
     }
   }
 
+  /**
+   * Gauges of the free and used bytes of every backend whose store reports them (local
+   * backends: their filesystem), read at each scrape.
+   */
+  public void storageSpace(java.util.Map<String, io.artifactstore.storage.StorageBackend> all) {
+    all.forEach((id, backend) -> {
+      if (backend.space().isEmpty()) {
+        return;
+      }
+      io.micrometer.core.instrument.Gauge.builder("artifactstore.storage.free.bytes", backend,
+              b -> b.space().map(s -> (double) s.freeBytes()).orElse(Double.NaN))
+          .description("Bytes the backend's store may still take").tag("backend", id)
+          .register(registry);
+      io.micrometer.core.instrument.Gauge.builder("artifactstore.storage.used.bytes", backend,
+              b -> b.space().map(s -> (double) s.usedBytes()).orElse(Double.NaN))
+          .description("Bytes in use on the backend's store").tag("backend", id)
+          .register(registry);
+    });
+  }
+
   /** The gauge of uploads in flight, read from {@code inFlight}. */
   public void uploadsInFlight(java.util.function.IntSupplier inFlight) {
     io.micrometer.core.instrument.Gauge.builder("artifactstore.uploads.in.flight",

@@ -60,6 +60,14 @@ public interface StorageBackend {
     return Optional.empty();
   }
 
+  /**
+   * Free and used space of the backend's store, cheap enough to read on every metrics scrape
+   * (a {@code statvfs}); empty for stores without such a notion (S3).
+   */
+  default Optional<SpaceStat> space() {
+    return Optional.empty();
+  }
+
   /** Releases clients and threads. */
   default Future<Void> close() {
     return Future.succeededFuture();

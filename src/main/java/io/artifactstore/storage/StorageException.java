@@ -11,6 +11,8 @@ public class StorageException extends RuntimeException {
     INVALID_STATE,
     /** The backend could not be reached or refused the operation. */
     UNAVAILABLE,
+    /** The backend has no room left for the bytes (a full disk, an exhausted quota). */
+    FULL,
     /** Any other I/O failure. */
     IO
   }
@@ -29,5 +31,29 @@ public class StorageException extends RuntimeException {
 
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * {@code failure} as a storage failure of kind {@code FULL} when it is the operating system
+   * saying there is no room (ENOSPC, EDQUOT), else of kind {@code otherwise}.
+   */
+  public static StorageException of(Throwable failure, Kind otherwise, String message) {
+    if (failure instanceof StorageException s) {
+      return s;
+    }
+    return new StorageException(isNoSpace(failure) ? Kind.FULL : otherwise,
+        message + ": " + failure.getMessage(), failure);
+  }
+
+  /** Whether {@code failure} (or a cause) reports no space left on a device or a quota. */
+  public static boolean isNoSpace(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("No space left on device")
+          || m.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -7,6 +7,7 @@ import io.artifactstore.storage.BlobStat;
 import io.artifactstore.storage.BlobWriter;
 import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageException;
+import io.artifactstore.storage.SpaceStat;
 import io.artifactstore.storage.StorageHealth;
 import io.artifactstore.storage.VerifyResult;
 import io.vertx.core.Future;
@@ -52,9 +53,15 @@ public final class LocalBackend implements StorageBackend {
   private final Path uploads;
   private final Object[] commitLocks = new Object[COMMIT_LOCKS];
 
-  private LocalBackend(Vertx vertx, String id, Path root) {
+  /** Free space below which a backend reports itself degraded, unless configured. */
+  public static final long DEFAULT_MIN_FREE_BYTES = 1L << 30;
+
+  private final long minFreeBytes;
+
+  private LocalBackend(Vertx vertx, String id, Path root, long minFreeBytes) {
     this.vertx = vertx;
     this.id = id;
+    this.minFreeBytes = minFreeBytes;
     this.root = root.toAbsolutePath().normalize();
     this.uploads = this.root.resolve(UPLOADS);
     for (int i = 0; i < COMMIT_LOCKS; i++) {
@@ -67,7 +74,13 @@ public final class LocalBackend implements StorageBackend {
    * that never finished, then returns the ready backend.
    */
   public static Future<LocalBackend> start(Vertx vertx, String id, Path root) {
-    LocalBackend backend = new LocalBackend(vertx, id, root);
+    return start(vertx, id, root, DEFAULT_MIN_FREE_BYTES);
+  }
+
+  /** As above, degraded below {@code minFreeBytes} of free space. */
+  public static Future<LocalBackend> start(Vertx vertx, String id, Path root,
+      long minFreeBytes) {
+    LocalBackend backend = new LocalBackend(vertx, id, root, minFreeBytes);
     return vertx.executeBlocking(() -> {
       Fsync.createDirectories(backend.uploads);
       int removed = backend.sweepUploads();
@@ -130,8 +143,8 @@ public final class LocalBackend implements StorageBackend {
     Path temp = uploads.resolve(UUID.randomUUID() + ".upload");
     return SequentialFile.create(vertx, temp)
         .<BlobWriter>map(file -> new LocalBlobWriter(vertx, this, file, temp))
-        .recover(t -> Future.failedFuture(new StorageException(StorageException.Kind.UNAVAILABLE,
-            "cannot create upload file in " + uploads + ": " + t.getMessage(), t)));
+        .recover(t -> Future.failedFuture(StorageException.of(t,
+            StorageException.Kind.UNAVAILABLE, "cannot create upload file in " + uploads)));
   }
 
   @Override
@@ -203,6 +216,11 @@ public final class LocalBackend implements StorageBackend {
         .recover(t -> Future.succeededFuture(down(String.valueOf(t.getMessage()))));
   }
 
+  /**
+   * Up when the root can be written; degraded ({@code low_space}) when its filesystem has less
+   * than {@code min_free_bytes} free, or is full (a full disk still serves reads, so it is not
+   * down: uploads are refused with 507 instead).
+   */
   private StorageHealth probe() throws IOException {
     if (!Files.isDirectory(root)) {
       return down("storage root does not exist");
@@ -210,21 +228,40 @@ public final class LocalBackend implements StorageBackend {
     if (!Files.isDirectory(uploads)) {
       return down("upload directory " + UPLOADS + " does not exist");
     }
+    boolean full = false;
     Path probe = uploads.resolve(".health-" + UUID.randomUUID());
     try {
       Files.write(probe, new byte[] {1});
     } catch (IOException e) {
-      return down("storage root is not writable: " + e.getMessage());
+      if (!StorageException.isNoSpace(e)) {
+        return down("storage root is not writable: " + e.getMessage());
+      }
+      full = true;
     } finally {
       Files.deleteIfExists(probe);
     }
     FileStore store = Files.getFileStore(root);
     long total = store.getTotalSpace();
+    long usable = store.getUsableSpace();
     return StorageHealth.up(new JsonObject()
         .put("root", root.toString())
         .put("total_bytes", total)
-        .put("usable_bytes", store.getUsableSpace())
-        .put("used_bytes", total - store.getUnallocatedSpace()));
+        .put("usable_bytes", usable)
+        .put("used_bytes", total - store.getUnallocatedSpace())
+        .put("min_free_bytes", minFreeBytes)
+        .put("low_space", full || usable < minFreeBytes));
+  }
+
+  @Override
+  public Optional<SpaceStat> space() {
+    try {
+      FileStore store = Files.getFileStore(root);
+      long total = store.getTotalSpace();
+      return Optional.of(new SpaceStat(store.getUsableSpace(),
+          total - store.getUnallocatedSpace()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   private StorageHealth down(String reason) {

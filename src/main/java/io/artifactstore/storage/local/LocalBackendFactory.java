@@ -9,7 +9,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
-/** Builds {@link LocalBackend}s; option {@code root} (required) is the storage directory. */
+/**
+ * Builds {@link LocalBackend}s. Options: {@code root} (required), the storage directory;
+ * {@code min_free_bytes} (default 1 GiB), the free space below which the backend reports
+ * itself degraded.
+ */
 public final class LocalBackendFactory implements StorageBackendFactory {
 
   @Override
@@ -30,7 +34,16 @@ public final class LocalBackendFactory implements StorageBackendFactory {
     } catch (InvalidPathException e) {
       return Future.failedFuture(new IllegalArgumentException(key + ": invalid path: " + e.getMessage()));
     }
-    return LocalBackend.start(vertx, id, dir)
+    long minFree = LocalBackend.DEFAULT_MIN_FREE_BYTES;
+    Object given = options.getValue("min_free_bytes");
+    if (given != null) {
+      if (!(given instanceof Number n) || n.longValue() < 0 || n.doubleValue() != n.longValue()) {
+        return Future.failedFuture(new IllegalArgumentException(
+            StorageBackends.configKey(id, "min_free_bytes") + ": a whole number of bytes >= 0"));
+      }
+      minFree = n.longValue();
+    }
+    return LocalBackend.start(vertx, id, dir, minFree)
         .<StorageBackend>map(backend -> backend)
         .recover(t -> Future.failedFuture(
             new IllegalArgumentException(key + ": " + t.getMessage(), t)));

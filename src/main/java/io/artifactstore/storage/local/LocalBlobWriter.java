@@ -59,7 +59,8 @@ final class LocalBlobWriter implements BlobWriter {
     }
     bytesWritten += data.length();
     // Record the first failure so that a commit that follows cannot publish a truncated file.
-    return file.write(data).onFailure(this::recordFailure);
+    return file.write(data).onFailure(this::recordFailure).recover(t -> Future.failedFuture(
+        StorageException.of(t, StorageException.Kind.IO, "upload write failed")));
   }
 
   @Override
@@ -110,7 +111,7 @@ final class LocalBlobWriter implements BlobWriter {
     // close() waits for queued writes, so any write failure is known once it completes.
     return file.close()
         .compose(v -> writeFailure == null ? Future.succeededFuture() : Future.failedFuture(
-            new StorageException(StorageException.Kind.IO, "upload write failed", writeFailure)))
+            StorageException.of(writeFailure, StorageException.Kind.IO, "upload write failed")))
         .compose(v -> vertx.executeBlocking(() -> publish(key, target), false))
         .map(deduplicated -> new CommitResult(key, size, deduplicated))
         .onSuccess(r -> state = State.COMMITTED)
@@ -174,8 +175,6 @@ final class LocalBlobWriter implements BlobWriter {
   }
 
   private static StorageException asStorageFailure(Throwable t) {
-    return t instanceof StorageException se
-        ? se
-        : new StorageException(StorageException.Kind.IO, "commit failed: " + t.getMessage(), t);
+    return StorageException.of(t, StorageException.Kind.IO, "commit failed");
   }
 }
