@@ -1,0 +1,76 @@
+package io.artifactstore.cli.client;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where each entry of a package and its archive tree goes under the restore root, found by
+ * checks that all pass before anything is written, so that a refused tree leaves no trace.
+ *
+ * <p>An entry (file, folder or link) with one of the archive's own links among its parents is
+ * refused: {@code archive} never enters a link, so an honest tree has none, and links are
+ * created after the checks, in the order the tree lists them, where a check of the path as text
+ * could not see where the kernel would put the entry (with {@code d -> .}, {@code d/l} is
+ * {@code l} in the root). Then every path goes through {@link SafePaths} (no way out as text,
+ * nor through a link already on disk) and every link target through {@link LinkTargets}.
+ */
+final class RestorePlan {
+
+  /** Files by logical path, in the manifest's order. */
+  final Map<String, Path> files = new LinkedHashMap<>();
+  /** Folders by logical path, sorted: a folder comes before what it holds. */
+  final Map<String, Path> dirs = new TreeMap<>();
+  /** Links by logical path, in the tree's order. */
+  final Map<String, Path> links = new LinkedHashMap<>();
+  /** The target of each link, as recorded. */
+  final Map<String, String> targets = new LinkedHashMap<>();
+
+  private RestorePlan() {}
+
+  /** Checks every entry; a {@link ClientException} (exit 1) names the first refused. */
+  static RestorePlan check(Path root, Collection<String> filePaths,
+      Collection<String> dirPaths, JsonObject links) throws IOException {
+    RestorePlan plan = new RestorePlan();
+    for (String l : links.fieldNames()) {
+      plan.targets.put(l, links.getJsonObject(l).getString("target", ""));
+    }
+    for (Collection<String> paths : java.util.List.of(filePaths, dirPaths,
+        plan.targets.keySet())) {
+      for (String p : paths) {
+        plan.refuseUnderLink(p);
+      }
+    }
+    for (String f : filePaths) {
+      plan.files.put(f, SafePaths.resolve(root, f));
+    }
+    for (String d : dirPaths) {
+      plan.dirs.put(d, SafePaths.resolve(root, d));
+    }
+    for (Map.Entry<String, String> l : plan.targets.entrySet()) {
+      Path at = SafePaths.resolve(root, l.getKey());
+      if (l.getValue().isEmpty() || !LinkTargets.inside(root, l.getKey(), l.getValue(),
+          plan.targets)) {
+        throw new ClientException(ExitCodes.FAILED, "refusing to restore the link '"
+            + l.getKey() + "' -> '" + l.getValue() + "': it points outside the target");
+      }
+      plan.links.put(l.getKey(), at);
+    }
+    return plan;
+  }
+
+  private void refuseUnderLink(String logical) {
+    for (int i = logical.indexOf('/'); i > 0; i = logical.indexOf('/', i + 1)) {
+      String parent = logical.substring(0, i);
+      if (targets.containsKey(parent)) {
+        throw new ClientException(ExitCodes.FAILED, "refusing to restore '" + logical
+            + "': the archive's link '" + parent + "' is among its parents (an archive never "
+            + "records what is inside a link)");
+      }
+    }
+  }
+}
