@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * created after the checks, in the order the tree lists them, where a check of the path as text
  * could not see where the kernel would put the entry (with {@code d -> .}, {@code d/l} is
  * {@code l} in the root). Then every path goes through {@link SafePaths} (no way out as text,
- * nor through a link already on disk) and every link target through {@link LinkTargets}.
+ * nor through a link already on disk; a link may replace a link at its own path) and every
+ * link target through {@link LinkTargets}.
  */
 final class RestorePlan {
 
@@ -52,7 +53,7 @@ final class RestorePlan {
       plan.dirs.put(d, SafePaths.resolve(root, d));
     }
     for (Map.Entry<String, String> l : plan.targets.entrySet()) {
-      Path at = SafePaths.resolve(root, l.getKey());
+      Path at = SafePaths.resolveLink(root, l.getKey());
       if (l.getValue().isEmpty() || !LinkTargets.inside(root, l.getKey(), l.getValue(),
           plan.targets)) {
         throw new ClientException(ExitCodes.FAILED, "refusing to restore the link '"

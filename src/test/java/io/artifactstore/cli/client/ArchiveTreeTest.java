@@ -157,6 +157,31 @@ class ArchiveTreeTest {
   }
 
   @Test
+  @DisplayName("restore --force over an earlier restore of an archive with links: exit 0, each "
+      + "link replaced, not followed, and the tree as archived")
+  void forceOverEarlierRestore() throws Exception {
+    String url = start(j -> { });
+    Path w = tmp.resolve("linked");
+    write(w, "data/v1/blob.txt", "blob");
+    write(w, "bin/run.sh", "#!/bin/sh\n");
+    Files.createSymbolicLink(w.resolve("current"), Path.of("data/v1"));
+    Files.createSymbolicLink(w.resolve("bin/run"), Path.of("run.sh"));
+    Files.createSymbolicLink(w.resolve("dangling"), Path.of("not-there"));
+    times(w);
+    List<String> original = stat(w);
+    String id = ok("archive", w.toString(), "--json", "--server", url).json()
+        .getString("package_id");
+    Path target = tmp.resolve("restored");
+    ok("restore", id, "--target", target.toString(), "--server", url);
+    CliRunner.Run again = run("restore", id, "--target", target.toString(), "--force",
+        "--server", url);
+    assertEquals(0, again.code(), again.err());
+    assertEquals(original, stat(target));
+    assertEquals("blob", Files.readString(target.resolve("data/v1/blob.txt")),
+        "the folder a replaced link pointed to is untouched");
+  }
+
+  @Test
   @DisplayName("a link that would point outside the target is refused before anything is "
       + "written: ../ above the root, an absolute path, or a way through another link")
   void linksOutsideRefused() throws Exception {
