@@ -2,9 +2,13 @@ package io.artifactstore.cli.client;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,7 +22,9 @@ import java.util.TreeMap;
  * could not see where the kernel would put the entry (with {@code d -> .}, {@code d/l} is
  * {@code l} in the root). Then every path goes through {@link SafePaths} (no way out as text,
  * nor through a link already on disk; a link may replace a link at its own path) and every
- * link target through {@link LinkTargets}.
+ * link target through {@link LinkTargets}. Last, each path must be one kind of entry, and what
+ * the target holds already ({@code --force}) must leave room for it: a clash found only when
+ * the entry is written would leave the restore half done.
  */
 final class RestorePlan {
 
@@ -40,7 +46,7 @@ final class RestorePlan {
     for (String l : links.fieldNames()) {
       plan.targets.put(l, links.getJsonObject(l).getString("target", ""));
     }
-    for (Collection<String> paths : java.util.List.of(filePaths, dirPaths,
+    for (Collection<String> paths : List.of(filePaths, dirPaths,
         plan.targets.keySet())) {
       for (String p : paths) {
         plan.refuseUnderLink(p);
@@ -61,7 +67,72 @@ final class RestorePlan {
       }
       plan.links.put(l.getKey(), at);
     }
+    plan.checkKinds();
+    plan.checkDisk(root);
     return plan;
+  }
+
+  /** Each path is one kind of entry, and only folders hold entries. */
+  private void checkKinds() {
+    Map<String, String> kinds = new HashMap<>();
+    dirs.keySet().forEach(d -> kinds.put(d, "folder"));
+    for (Map.Entry<String, Map<String, Path>> k : Map.of("file", files, "link", links)
+        .entrySet()) {
+      for (String p : k.getValue().keySet()) {
+        String before = kinds.put(p, k.getKey());
+        if (before != null) {
+          throw refuse(p, "it is listed both as a " + before + " and as a " + k.getKey());
+        }
+      }
+    }
+    for (String p : kinds.keySet()) {
+      for (int i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {
+        if ("file".equals(kinds.get(p.substring(0, i)))) {
+          throw refuse(p, "'" + p.substring(0, i) + "' is a file of the package");
+        }
+      }
+    }
+  }
+
+  /**
+   * What is in the target already ({@code --force}) leaves room for each entry: no folder where
+   * a file or link goes (a file or link there is replaced), no file where a folder goes, nor
+   * among an entry's folders. (A link there was refused by {@link SafePaths}.)
+   */
+  private void checkDisk(Path root) {
+    Path base = root.toAbsolutePath().normalize();
+    for (Map.Entry<String, Path> f : files.entrySet()) {
+      if (Files.isDirectory(f.getValue(), LinkOption.NOFOLLOW_LINKS)) {
+        throw refuse(f.getKey(), "a folder is in its place");
+      }
+    }
+    for (Map.Entry<String, Path> l : links.entrySet()) {
+      if (Files.isDirectory(l.getValue(), LinkOption.NOFOLLOW_LINKS)) {
+        throw new ClientException(ExitCodes.FAILED, "cannot restore the link '" + l.getKey()
+            + "': a folder is in its place");
+      }
+    }
+    for (Map.Entry<String, Path> d : dirs.entrySet()) {
+      if (Files.exists(d.getValue(), LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(d.getValue(), LinkOption.NOFOLLOW_LINKS)) {
+        throw new ClientException(ExitCodes.FAILED, "cannot restore the folder '" + d.getKey()
+            + "': a file is in its place");
+      }
+    }
+    for (Map<String, Path> entries : List.of(files, dirs, links)) {
+      for (Map.Entry<String, Path> e : entries.entrySet()) {
+        for (Path q = e.getValue().getParent(); !q.equals(base); q = q.getParent()) {
+          if (Files.exists(q, LinkOption.NOFOLLOW_LINKS)
+              && !Files.isDirectory(q, LinkOption.NOFOLLOW_LINKS)) {
+            throw refuse(e.getKey(), "'" + base.relativize(q) + "' in the target is a file");
+          }
+        }
+      }
+    }
+  }
+
+  private static ClientException refuse(String logical, String why) {
+    return new ClientException(ExitCodes.FAILED, "cannot restore '" + logical + "': " + why);
   }
 
   private void refuseUnderLink(String logical) {

@@ -78,6 +78,7 @@ final class Restorer {
     }
     for (Map.Entry<String, Path> l : plan.links.entrySet()) {
       Path at = l.getValue();
+      // RestorePlan refused a folder here before anything was written; this one came since.
       if (Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
         throw new ClientException(ExitCodes.FAILED, "cannot restore the link '" + l.getKey()
             + "': a folder is in its place");
