@@ -103,15 +103,19 @@ class InterruptPushTest {
   }
 
   @Test
-  @DisplayName("Ctrl-C during push names the unfinished package and how to resume or discard "
-      + "it; the same push again resumes it, skipping the file already there")
+  @DisplayName("Ctrl-C during push names the unfinished package, how to resume it, and that "
+      + "--no-resume leaves it to the server's sweeper; the same push again resumes it, "
+      + "skipping the file already there")
   void pushResumes() throws Exception {
     String err = interrupt("ci", "push", dir.toString(), "--producer", "ci");
     String id = only("ci").getString("id");
     assertTrue(err.contains("interrupted: package " + id + " is left unfinished (1 of 2 files "
         + "added)"), err);
     assertTrue(err.contains("run the same command again"), err);
-    assertTrue(err.contains("--no-resume"), err);
+    assertTrue(err.contains("--no-resume starts a new package instead; " + id + " stays "
+        + "unfinished (the server has no call to discard it) until the server's sweeper marks "
+        + "it failed, retention.abandoned_after after its last change"), err);
+    assertFalse(err.contains("to discard it, run"), "--no-resume does not discard: " + err);
     try (Stream<Path> s = Files.list(state.resolve("pushes"))) {
       assertEquals(1, s.count(), "the push is remembered");
     }
@@ -148,7 +152,8 @@ class InterruptPushTest {
   }
 
   @Test
-  @DisplayName("--no-resume discards the unfinished package: a new one is made")
+  @DisplayName("--no-resume makes a new package and leaves the unfinished one as it is, to "
+      + "the server's sweeper")
   void noResume() throws Exception {
     interrupt("nr", "push", dir.toString(), "--producer", "nr");
     String old = only("nr").getString("id");
