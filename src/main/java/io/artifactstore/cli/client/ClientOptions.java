@@ -65,10 +65,7 @@ public final class ClientOptions {
 
   /** A client for the configured server; each retry is reported on {@code err}. */
   public ApiClient client(PrintWriter err) {
-    Retries r = new Retries(retries, line -> {
-      err.println("artifact-store: " + line);
-      err.flush();
-    });
+    Retries r = new Retries(retries, line -> Progress.println(err, "artifact-store: " + line));
     return new ApiClient(serverUrl(), token(), actor(), r);
   }
 

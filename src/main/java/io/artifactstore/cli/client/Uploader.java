@@ -184,8 +184,7 @@ public final class Uploader {
   }
 
   private void note(String line) {
-    err.println("artifact-store: " + line);
-    err.flush();
+    Progress.println(err, "artifact-store: " + line);
   }
 
   /** Said when the process is stopped (Ctrl-C, SIGTERM) before the package is finalized. */
