@@ -83,7 +83,7 @@ public final class ApiClient {
 
   /**
    * {@code POST}s a JSON body; {@code idempotent} when repeating it cannot do more than doing it
-   * once (finalize), so that a broken exchange or a 5xx answer is retried.
+   * once (finalize), so that a broken exchange or a 500, 502, 503 or 504 answer is retried.
    */
   public JsonObject postJson(String path, JsonObject body, boolean idempotent) {
     return json(send(request(path).header("Content-Type", "application/json")

@@ -364,7 +364,6 @@ public final class ArchiveCommands {
       for (JsonObject f : files) {
         SafePaths.resolve(root, f.getString("path"));
       }
-      Files.createDirectories(root);
       Restorer restorer = new Restorer(new Downloader(client), id, root);
       JsonObject tree = null;
       if (treeEntry != null) {

@@ -26,7 +26,8 @@ public final class ClientOptions {
 
   @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
       description = "Retries of a request or transfer after a transient failure: connection "
-          + "refused or broken, 503 with Retry-After, 5xx on an idempotent request (0 to "
+          + "refused or broken, 503 with Retry-After, 500/502/503/504 on an idempotent request "
+          + "(0 to "
           + Retries.MAX_RETRIES + ", default ${DEFAULT-VALUE}).")
   int retries;
 
@@ -64,10 +65,7 @@ public final class ClientOptions {
 
   /** A client for the configured server; each retry is reported on {@code err}. */
   public ApiClient client(PrintWriter err) {
-    Retries r = new Retries(retries, line -> {
-      err.println("artifact-store: " + line);
-      err.flush();
-    });
+    Retries r = new Retries(retries, line -> Progress.println(err, "artifact-store: " + line));
     return new ApiClient(serverUrl(), token(), actor(), r);
   }
 

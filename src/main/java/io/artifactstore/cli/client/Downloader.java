@@ -19,13 +19,15 @@ import java.util.regex.Pattern;
  * {@link PartialDownload} beside its destination and resumes only against the version whose
  * bytes are there: {@code Range} with {@code If-Range} set to the ETag recorded with the part,
  * never one from a fresh request. A changed file (the server answers 200 to that) restarts from
- * zero. The whole file's SHA-256 is checked against the answer's {@code ETag} (or
- * {@code Repr-Digest}) before the destination is replaced. A transfer that breaks off is
- * resumed up to {@code --retries} times.
+ * zero. A part that holds the whole file already (answered 416) is checked and completed
+ * without a byte downloaded. The whole file's SHA-256 is checked against the answer's
+ * {@code ETag} (or {@code Repr-Digest}) before the destination is replaced. A transfer that
+ * breaks off is resumed up to {@code --retries} times.
  */
 public final class Downloader {
 
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
+  private static final Pattern UNSATISFIED = Pattern.compile("bytes \\*/(\\d+)");
   private static final Pattern REPR_DIGEST = Pattern.compile("sha-256=:([A-Za-z0-9+/=]+):");
 
   /**
@@ -72,7 +74,15 @@ public final class Downloader {
       PartialDownload.Resumable p = resume.get();
       r = client.stream("GET", url, new String[] {"Range", "bytes=" + p.length() + "-",
           "If-Range", p.etag()}, 416);
-      if (r.statusCode() == 206 && contentRangeStart(r) == p.length()
+      if (r.statusCode() == 416) {
+        close(r);
+        Optional<Result> whole = wholePart(part, p, r, out, progress, restarted[0]);
+        if (whole.isPresent()) {
+          return whole.get();
+        }
+        restarted[0] = true;
+        r = null;
+      } else if (r.statusCode() == 206 && contentRangeStart(r) == p.length()
           && p.etag().equals(r.headers().firstValue("ETag").orElse(null))) {
         have = p.length();
       } else {
@@ -118,6 +128,34 @@ public final class Downloader {
     }
     part.complete(out);
     return new Result(out, h.size(), actual, have, received, false, restarted[0]);
+  }
+
+  /**
+   * The part as the whole file, when the resume of it was answered 416 with
+   * {@code Content-Range: bytes *}{@code /N}, N its length: the part holds every byte (a
+   * transfer cut after its last byte, or a client stopped before the rename). The server
+   * weighed {@code If-Range} first, so a 416 says the recorded ETag is the current version's;
+   * the part becomes {@code out} only if its SHA-256 is that ETag's. Empty otherwise: the part
+   * is discarded, and the caller downloads from zero.
+   */
+  private static Optional<Result> wholePart(PartialDownload part, PartialDownload.Resumable p,
+      HttpResponse<?> r, Path out, Counted progress, boolean restarted) throws IOException {
+    Matcher m = UNSATISFIED.matcher(r.headers().firstValue("Content-Range").orElse(""));
+    String etag = p.etag().substring(1, p.etag().length() - 1);
+    boolean sameVersion = r.headers().firstValue("ETag").map(p.etag()::equals).orElse(true);
+    if (m.matches() && Long.parseLong(m.group(1)) == p.length() && sameVersion
+        && etag.matches("[0-9a-f]{64}")) {
+      Hashing h = new Hashing(false);
+      hashFile(part.data(), h, p.length());
+      if (h.sha256Hex().equals(etag) && h.size() == p.length()) {
+        progress.total(p.length());
+        progress.add(p.length());
+        part.complete(out);
+        return Optional.of(new Result(out, p.length(), etag, p.length(), 0, false, restarted));
+      }
+    }
+    part.discard();
+    return Optional.empty();
   }
 
   /**

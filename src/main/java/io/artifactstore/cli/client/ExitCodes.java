@@ -1,6 +1,10 @@
 package io.artifactstore.cli.client;
 
-/** The exit codes of the client commands (docs/cli.md). */
+/**
+ * The exit codes of the client commands (docs/cli.md). A client ended by a signal exits with
+ * 128 plus its number, set by the JVM: 130 for SIGINT (Ctrl-C), 143 for SIGTERM; shutdown hooks
+ * (the words of an interrupted push) run first.
+ */
 public final class ExitCodes {
 
   /** Everything asked for was done (and verified, where the command verifies). */

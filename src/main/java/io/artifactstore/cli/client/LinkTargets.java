@@ -11,10 +11,11 @@ import java.util.Map;
 
 /**
  * Whether a symbolic link to be restored would point inside the target folder. The target is
- * resolved as the kernel would, one segment at a time from the link's folder: {@code ..} may
- * not climb above the root, and every link met on the way is followed, the archive's own links
- * (not created yet) and links already on disk alike, at most {@link #MAX_HOPS} of them. An
- * absolute target must lie inside the root. A dangling target inside the root is allowed.
+ * resolved as the kernel would, one segment at a time from the root: the link's own folder
+ * first, then the target ({@code ..} may not climb above the root), and every link met on the
+ * way is followed, the archive's own links (not created yet) and links already on disk alike,
+ * at most {@link #MAX_HOPS} of them. An absolute target must lie inside the root. A dangling
+ * target inside the root is allowed.
  */
 final class LinkTargets {
 
@@ -29,11 +30,18 @@ final class LinkTargets {
    */
   static boolean inside(Path root, String linkPath, String target, Map<String, String> links)
       throws IOException {
-    List<String> cur = new ArrayList<>(List.of(linkPath.split("/")));
-    cur.remove(cur.size() - 1);
+    List<String> cur = new ArrayList<>();
     Deque<String> todo = new ArrayDeque<>();
     if (!push(root, target, cur, todo)) {
       return false;
+    }
+    if (!target.startsWith("/")) {
+      // The folder's path is text too: through a link (d -> . makes d/l the root's l) it is
+      // elsewhere, so it is walked like the target. Restore refuses such entries anyway.
+      String[] folder = linkPath.split("/");
+      for (int i = folder.length - 2; i >= 0; i--) {
+        todo.push(folder[i]);
+      }
     }
     int hops = 0;
     while (!todo.isEmpty()) {

@@ -3,7 +3,9 @@ package io.artifactstore.cli.client;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -20,6 +22,9 @@ import me.tongfei.progressbar.ProgressState;
  * second and a mebibyte have passed; before, {@code ?}.
  */
 public final class Progress implements AutoCloseable {
+
+  /** The progress line shown on each stream now, so that other lines keep out of it. */
+  private static final Map<PrintWriter, LineConsumer> SHOWN = new ConcurrentHashMap<>();
 
   private static final long SETTLED_BYTES = 1024 * 1024;
   private static final Duration SETTLED_TIME = Duration.ofSeconds(1);
@@ -53,6 +58,21 @@ public final class Progress implements AutoCloseable {
       long totalBytes) {
     return new Progress(err, label, totalFiles, totalBytes,
         !json && err != null && Terminals.stderrIsTerminal());
+  }
+
+  /**
+   * Prints {@code line} on {@code err} as a line of its own (a retry, an interruption): a
+   * progress line shown there is cleared first, or the line would be written into its middle;
+   * the progress line is drawn again below at its next refresh.
+   */
+  public static void println(PrintWriter err, String line) {
+    LineConsumer shown = SHOWN.get(err);
+    if (shown != null) {
+      shown.println(line);
+      return;
+    }
+    err.println(line);
+    err.flush();
   }
 
   /** Whether the line is shown. */
@@ -91,10 +111,12 @@ public final class Progress implements AutoCloseable {
         : total >= 10L << 10 ? 1L << 10 : 1;
     String unitName = unit == 1L << 30 ? "GiB" : unit == 1L << 20 ? "MiB"
         : unit == 1L << 10 ? "KiB" : "B";
+    LineConsumer line = new LineConsumer(err, Terminals.stderrWidth());
+    SHOWN.put(err, line);
     bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(total)
         .setUnit(unitName, unit).showSpeed().setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(250).continuousUpdate().setEtaFunction(Progress::eta)
-        .setConsumer(new LineConsumer(err, Terminals.stderrWidth())).build();
+        .setConsumer(line).build();
     if (totalFiles > 1) {
       bar.setExtraMessage(" " + files.get() + "/" + totalFiles + " files");
     }
@@ -136,10 +158,14 @@ public final class Progress implements AutoCloseable {
     return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  /** Writes each rendering over the last one; a new line at the end. */
+  /**
+   * Writes each rendering over the last one; a new line at the end. Renderings (from the bar's
+   * thread) and other lines (from any thread) are printed under the lock of {@code err}.
+   */
   private static final class LineConsumer implements ProgressBarConsumer {
     private final PrintWriter err;
     private final int width;
+    private int drawn;
 
     LineConsumer(PrintWriter err, int width) {
       this.err = err;
@@ -153,14 +179,30 @@ public final class Progress implements AutoCloseable {
 
     @Override
     public void accept(String rendered) {
-      err.print("\r" + rendered);
-      err.flush();
+      synchronized (err) {
+        err.print("\r" + rendered);
+        err.flush();
+        drawn = rendered.length();
+      }
+    }
+
+    /** Blanks the drawn line and prints {@code line} in its place. */
+    void println(String line) {
+      synchronized (err) {
+        err.print("\r" + " ".repeat(drawn) + "\r");
+        err.println(line);
+        err.flush();
+        drawn = 0;
+      }
     }
 
     @Override
     public void close() {
-      err.println();
-      err.flush();
+      synchronized (err) {
+        SHOWN.remove(err, this);
+        err.println();
+        err.flush();
+      }
     }
   }
 }

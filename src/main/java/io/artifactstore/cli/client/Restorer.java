@@ -9,18 +9,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes a package's files under a folder and re-creates what its archive tree recorded, in an
- * order that lets every recorded attribute survive: every path is checked before anything is
- * written (files, folders and links through {@link SafePaths}, link targets through
- * {@link LinkTargets}); then the folders are created, the files downloaded, verified, moved into
- * place and given their mode and mtime, the links created with their targets and mtimes, and
- * last the folders' modes and mtimes, innermost first, so that nothing written afterwards
- * changes them.
+ * order that lets every recorded attribute survive: every entry is checked before anything is
+ * written, the root folder included ({@link RestorePlan}); then the folders are created, the
+ * files downloaded, verified, moved into place and given their mode and mtime, the links
+ * created with their targets and mtimes, and last the folders' modes and mtimes, innermost
+ * first, so that nothing written afterwards changes them. Right before each write the folder
+ * it goes in is resolved by the system ({@link Path#toRealPath}) and must be inside the root:
+ * what the checks saw may have changed since.
  */
 final class Restorer {
 
@@ -30,6 +30,7 @@ final class Restorer {
   private final Downloader downloader;
   private final String id;
   private final Path root;
+  private Path realRoot;
 
   Restorer(Downloader downloader, String id, Path root) {
     this.downloader = downloader;
@@ -47,43 +48,25 @@ final class Restorer {
     JsonObject fileAttrs = t.getJsonObject("files", new JsonObject());
     JsonObject dirs = ArchiveTree.dirs(t);
     JsonObject links = t.getJsonObject("links", new JsonObject());
-
-    Map<String, Path> dests = new LinkedHashMap<>();
-    for (JsonObject f : files) {
-      dests.put(f.getString("path"), SafePaths.resolve(root, f.getString("path")));
-    }
-    Map<String, Path> dirDests = new LinkedHashMap<>();
-    for (String d : dirs.fieldNames().stream().sorted().toList()) {
-      dirDests.put(d, SafePaths.resolve(root, d));
-    }
-    Map<String, String> targets = new LinkedHashMap<>();
-    for (String l : links.fieldNames()) {
-      targets.put(l, links.getJsonObject(l).getString("target", ""));
-    }
-    Map<String, Path> linkDests = new LinkedHashMap<>();
-    for (Map.Entry<String, String> l : targets.entrySet()) {
-      Path at = SafePaths.resolve(root, l.getKey());
-      if (l.getValue().isEmpty() || !LinkTargets.inside(root, l.getKey(), l.getValue(),
-          targets)) {
-        throw new ClientException(ExitCodes.FAILED, "refusing to restore the link '"
-            + l.getKey() + "' -> '" + l.getValue() + "': it points outside the target");
-      }
-      linkDests.put(l.getKey(), at);
-    }
+    RestorePlan plan = RestorePlan.check(root,
+        files.stream().map(f -> f.getString("path")).toList(), dirs.fieldNames(), links);
 
     Files.createDirectories(root);
-    for (Path d : dirDests.values()) {
-      Files.createDirectories(d);
+    realRoot = root.toRealPath();
+    for (Map.Entry<String, Path> d : plan.dirs.entrySet()) {
+      parentInside(d.getValue(), d.getKey());
+      Files.createDirectories(d.getValue());
     }
     long bytes = 0;
     for (JsonObject f : files) {
       String path = f.getString("path");
-      Path dest = dests.get(path);
-      Files.createDirectories(dest.getParent());
-      Path tmp = Files.createTempFile(root, ".artifact-store-restore-", ".part");
+      Path dest = plan.files.get(path);
+      makeParent(dest, path);
+      Path tmp = Files.createTempFile(realRoot, ".artifact-store-restore-", ".part");
       try {
         downloader.fetchExact(id, path, tmp, f.getLong("size"), f.getString("sha256"),
             progress);
+        parentInside(dest, path);
         Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.ATOMIC_MOVE);
       } finally {
@@ -93,28 +76,52 @@ final class Restorer {
       bytes += f.getLong("size");
       progress.fileDone();
     }
-    for (Map.Entry<String, Path> l : linkDests.entrySet()) {
+    for (Map.Entry<String, Path> l : plan.links.entrySet()) {
       Path at = l.getValue();
+      // RestorePlan refused a folder here before anything was written; this one came since.
       if (Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
         throw new ClientException(ExitCodes.FAILED, "cannot restore the link '" + l.getKey()
             + "': a folder is in its place");
       }
-      Files.createDirectories(at.getParent());
+      makeParent(at, l.getKey());
       Files.deleteIfExists(at);
-      Files.createSymbolicLink(at, Path.of(targets.get(l.getKey())));
+      Files.createSymbolicLink(at, Path.of(plan.targets.get(l.getKey())));
       ArchiveTree.applyToLink(at, links.getJsonObject(l.getKey()));
     }
-    List<String> innermostFirst = new ArrayList<>(dirDests.keySet());
+    List<String> innermostFirst = new ArrayList<>(plan.dirs.keySet());
     innermostFirst.sort(Comparator.reverseOrder());
     for (String d : innermostFirst) {
-      ArchiveTree.apply(dirDests.get(d), dirs.getJsonObject(d));
+      ArchiveTree.apply(plan.dirs.get(d), dirs.getJsonObject(d));
     }
-    return new Result(files.size(), bytes, dirDests.size(), linkDests.size());
+    return new Result(files.size(), bytes, plan.dirs.size(), plan.links.size());
+  }
+
+  /** Creates the folders {@code at} goes in, checking where they are before and after. */
+  private void makeParent(Path at, String logical) throws IOException {
+    parentInside(at, logical);
+    Files.createDirectories(at.getParent());
+    parentInside(at, logical);
+  }
+
+  /**
+   * Refuses to write {@code at} unless the nearest folder of it that exists now, resolved by the
+   * system through any link, is inside the root.
+   */
+  private void parentInside(Path at, String logical) throws IOException {
+    Path q = at.getParent();
+    while (!Files.exists(q, LinkOption.NOFOLLOW_LINKS)) {
+      q = q.getParent();
+    }
+    if (!q.toRealPath().startsWith(realRoot)) {
+      throw new ClientException(ExitCodes.FAILED, "refusing to write '" + logical
+          + "': its folder resolves to " + q.toRealPath() + ", outside the target");
+    }
   }
 
   /** The tree stored as a file of the package ({@code tree_file}), read and verified. */
   JsonObject readTreeFile(JsonObject entry) throws IOException {
-    Path tmp = Files.createTempFile(root, ".artifact-store-tree-", ".part");
+    // Read before the checks, and so before anything is written in the target.
+    Path tmp = Files.createTempFile("artifact-store-tree-", ".json");
     try {
       downloader.fetchExact(id, entry.getString("path"), tmp, entry.getLong("size"),
           entry.getString("sha256"), Progress.start(null, true, "", 0, 0));

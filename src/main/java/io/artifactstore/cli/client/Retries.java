@@ -24,8 +24,9 @@ import java.util.function.Consumer;
  * <p>Retried, whatever the request: a connection refused or a connect timeout (nothing was
  * sent), and a 503 or 429 answer carrying {@code Retry-After} (the server says it did not act).
  * Retried for idempotent requests only: a connection broken during the exchange (reset, closed
- * before the answer) and any other 5xx answer. A transfer whose body broke off is retried by
- * its caller through {@link #transfer}.
+ * before the answer) and a 500, 502, 503 or 504 answer; no other 5xx (501, 505, 507
+ * insufficient storage, ...): the same request would get the same answer. A transfer whose
+ * body broke off is retried by its caller through {@link #transfer}.
  *
  * <p>The wait is the server's {@code Retry-After} (seconds or an HTTP date) when it sends one;
  * a {@code Retry-After} longer than {@link #MAX_RETRY_AFTER} is not waited for (the answer is
@@ -140,7 +141,9 @@ public final class Retries {
     if ((s == 503 || s == 429) && retryAfter(r) != null) {
       return true;
     }
-    return idempotent && s >= 500 && s != 501 && s != 505;
+    // Only the 5xx that say "not now": 501, 505, 507 (insufficient storage) and the rest would
+    // be answered the same way a second later.
+    return idempotent && (s == 500 || s == 502 || s == 503 || s == 504);
   }
 
   /** The {@code Retry-After} of an answer as a wait from now, or null when absent or invalid. */

@@ -15,6 +15,23 @@ public final class SafePaths {
 
   /** The file {@code logical} names under {@code root}; a {@link ClientException} if unsafe. */
   public static Path resolve(Path root, String logical) {
+    Path p = resolveFolders(root, logical);
+    if (Files.isSymbolicLink(p)) {
+      throw refuse(logical, "is a symbolic link in the target");
+    }
+    return p;
+  }
+
+  /**
+   * Where a symbolic link {@code logical} is (re)made under {@code root}: the same checks, but
+   * for its last segment, which may be a link already (one an earlier restore made): it is
+   * replaced by the new link, never followed.
+   */
+  public static Path resolveLink(Path root, String logical) {
+    return resolveFolders(root, logical);
+  }
+
+  private static Path resolveFolders(Path root, String logical) {
     if (logical == null || logical.isEmpty()) {
       throw refuse(logical, "empty path");
     }
@@ -36,9 +53,6 @@ public final class SafePaths {
       if (Files.isSymbolicLink(q)) {
         throw refuse(logical, "goes through the symbolic link " + base.relativize(q));
       }
-    }
-    if (Files.isSymbolicLink(p)) {
-      throw refuse(logical, "is a symbolic link in the target");
     }
     return p;
   }

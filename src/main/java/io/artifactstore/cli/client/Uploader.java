@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A push whose package was left unfinished by an earlier run of the same push
  * ({@link PushState}) resumes it: files already in the package with the same SHA-256 are
  * skipped, files there with other content are replaced. While the package is unfinished, an
- * interruption (Ctrl-C) is answered on stderr with the package's id and how to resume or
- * discard it.
+ * interruption (Ctrl-C, SIGTERM) is answered on stderr with the package's id, how to resume
+ * it, and what becomes of it if it is not resumed.
  */
 public final class Uploader {
 
@@ -184,8 +184,7 @@ public final class Uploader {
   }
 
   private void note(String line) {
-    err.println("artifact-store: " + line);
-    err.flush();
+    Progress.println(err, "artifact-store: " + line);
   }
 
   /** Said when the process is stopped (Ctrl-C, SIGTERM) before the package is finalized. */
@@ -193,9 +192,10 @@ public final class Uploader {
     note("interrupted: package " + id + " is left unfinished (" + done + " of " + total
         + " files added)");
     note("to resume it, run the same command again: files already added are skipped");
-    note("to discard it, run the command again with --no-resume: a new package is made, and "
-        + "the server marks " + id + " failed after retention.abandoned_after and reclaims "
-        + "what only it holds");
+    // --no-resume discards nothing: the server has no call for it, only its sweeper.
+    note("--no-resume starts a new package instead; " + id + " stays unfinished (the server "
+        + "has no call to discard it) until the server's sweeper marks it failed, "
+        + "retention.abandoned_after after its last change");
   }
 
   private enum Added { BY_DIGEST, SENT, SKIPPED }

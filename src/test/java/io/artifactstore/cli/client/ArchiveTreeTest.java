@@ -157,6 +157,62 @@ class ArchiveTreeTest {
   }
 
   @Test
+  @DisplayName("restore --force over an earlier restore of an archive with links: exit 0, each "
+      + "link replaced, not followed, and the tree as archived")
+  void forceOverEarlierRestore() throws Exception {
+    String url = start(j -> { });
+    Path w = tmp.resolve("linked");
+    write(w, "data/v1/blob.txt", "blob");
+    write(w, "bin/run.sh", "#!/bin/sh\n");
+    Files.createSymbolicLink(w.resolve("current"), Path.of("data/v1"));
+    Files.createSymbolicLink(w.resolve("bin/run"), Path.of("run.sh"));
+    Files.createSymbolicLink(w.resolve("dangling"), Path.of("not-there"));
+    times(w);
+    List<String> original = stat(w);
+    String id = ok("archive", w.toString(), "--json", "--server", url).json()
+        .getString("package_id");
+    Path target = tmp.resolve("restored");
+    ok("restore", id, "--target", target.toString(), "--server", url);
+    CliRunner.Run again = run("restore", id, "--target", target.toString(), "--force",
+        "--server", url);
+    assertEquals(0, again.code(), again.err());
+    assertEquals(original, stat(target));
+    assertEquals("blob", Files.readString(target.resolve("data/v1/blob.txt")),
+        "the folder a replaced link pointed to is untouched");
+  }
+
+  @Test
+  @DisplayName("restore --force where the target holds a folder at a link's or a file's path, "
+      + "or a file at a folder's path: exit 1 before anything is written or downloaded")
+  void obstaclesRefusedBeforeWriting() throws Exception {
+    String url = start(j -> { });
+    Path w = tmp.resolve("obstacles");
+    write(w, "README.md", "# project\n");
+    write(w, "conf/app.env", "A=1\n");
+    Files.createSymbolicLink(w.resolve("current"), Path.of("conf"));
+    String id = ok("archive", w.toString(), "--json", "--server", url).json()
+        .getString("package_id");
+    for (String[] c : List.of(new String[] {"current/", "cannot restore the link 'current': "
+        + "a folder is in its place"}, new String[] {"README.md/", "cannot restore "
+        + "'README.md': a folder is in its place"}, new String[] {"conf", "cannot restore the "
+        + "folder 'conf': a file is in its place"})) {
+      Path target = tmp.resolve("t-" + c[0].replace("/", "") + "/target");
+      Path obstacle = c[0].endsWith("/") ? Files.createDirectories(target.resolve(c[0]))
+          : write(target, c[0], "mine");
+      write(obstacle.getParent(), "mine.txt", "mine");
+      List<String> before = stat(target);
+      try (FaultProxy proxy = new FaultProxy(server.port())) {
+        CliRunner.Run r = run("restore", id, "--target", target.toString(), "--force",
+            "--server", proxy.baseUrl());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains(c[1]), r.err());
+        assertEquals(0, proxy.count("GET", "/files/"), proxy.seen().toString());
+      }
+      assertEquals(before, stat(target), "nothing written");
+    }
+  }
+
+  @Test
   @DisplayName("a link that would point outside the target is refused before anything is "
       + "written: ../ above the root, an absolute path, or a way through another link")
   void linksOutsideRefused() throws Exception {

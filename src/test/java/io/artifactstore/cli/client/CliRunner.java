@@ -6,20 +6,30 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.artifactstore.Main;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 
-/** Runs the real client: in this JVM, or as a child process (for signals and terminals). */
+/**
+ * Runs the real client: in this JVM, or as a child process (for signals and terminals). Every
+ * run of a command that remembers unfinished pushes gets {@code --state-dir} {@link #stateDir}
+ * unless it names one, so that no test writes its resume records under the home folder.
+ */
 final class CliRunner {
+
+  private static Path stateDir;
 
   /** What a run printed and its exit code. */
   record Run(int code, String out, String err) {
@@ -37,8 +47,52 @@ final class CliRunner {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
+    int code = cl.execute(withStateDir(args));
     return new Run(code, out.toString(), err.toString());
+  }
+
+  /**
+   * The state folder given to runs that name none: a temporary folder of this JVM, removed when
+   * it exits. Each test's server listens on its own port, so no two tests share a push's key.
+   */
+  static synchronized Path stateDir() {
+    if (stateDir == null) {
+      try {
+        stateDir = Files.createTempDirectory("artifact-store-test-state");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Path dir = stateDir;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+    }
+    return stateDir;
+  }
+
+  /**
+   * {@code args} with {@code --state-dir} {@link #stateDir} added when the command takes that
+   * option (push, push-run, archive: asked of the command line, so a new such command gets it
+   * too) and the arguments do not name one.
+   */
+  static String[] withStateDir(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    if (all.isEmpty() || all.stream().anyMatch(a -> a.startsWith("--state-dir"))) {
+      return args;
+    }
+    CommandLine sub = Main.commandLine().getSubcommands().get(all.get(0));
+    if (sub == null || sub.getCommandSpec().findOption("--state-dir") == null) {
+      return args;
+    }
+    all.add("--state-dir");
+    all.add(stateDir().toString());
+    return all.toArray(String[]::new);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary folder left behind is harmless
+    }
   }
 
   /** As {@link #run}, expecting exit 0. */
@@ -55,7 +109,7 @@ final class CliRunner {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
-    cmd.addAll(List.of(args));
+    cmd.addAll(List.of(withStateDir(args)));
     return cmd;
   }
 

@@ -36,6 +36,7 @@ final class FaultProxy implements AutoCloseable {
     int left;
     final CountDownLatch reached = new CountDownLatch(1);
     final CountDownLatch released = new CountDownLatch(1);
+    volatile boolean cutWhenReleased;
 
     Rule(String method, String pathPart, int times, Kind kind, String answer, long cutAfter) {
       this.method = method;
@@ -88,17 +89,23 @@ final class FaultProxy implements AutoCloseable {
     rules.add(new Rule(method, pathPart, times, Kind.CUT, null, bytes));
   }
 
-  /** A fault that waits: {@code reached} opens when it happens, {@code release} ends it. */
-  record Gate(CountDownLatch reached, Runnable release) {}
+  /**
+   * A fault that waits: {@code reached} opens when it happens, {@code release} ends it, and
+   * {@code cut} ends it by closing the connection instead.
+   */
+  record Gate(CountDownLatch reached, Runnable release, Runnable cut) {}
 
   /**
    * The next matching request is forwarded, and its response stops after {@code bytes} bytes of
-   * body until the gate is released.
+   * body until the gate is released (the rest follows) or cut (the connection is closed).
    */
   synchronized Gate pauseResponse(String method, String pathPart, long bytes) {
     Rule r = new Rule(method, pathPart, 1, Kind.PAUSE, null, bytes);
     rules.add(r);
-    return new Gate(r.reached, r.released::countDown);
+    return new Gate(r.reached, r.released::countDown, () -> {
+      r.cutWhenReleased = true;
+      r.released.countDown();
+    });
   }
 
   /**
@@ -264,7 +271,9 @@ final class FaultProxy implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
         limit = null;
-        return false;
+        if (!r.cutWhenReleased) {
+          return false;
+        }
       }
       client.close();
       upstream.close();

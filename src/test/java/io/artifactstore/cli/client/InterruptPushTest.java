@@ -71,6 +71,15 @@ class InterruptPushTest {
    * go through the same proxy (without faults), so that they are the same command.
    */
   private String interrupt(String producer, String... command) throws Exception {
+    return stop("INT", 130, producer, command);
+  }
+
+  /**
+   * As {@link #interrupt}, with the signal {@code signal}; the client must exit with
+   * {@code status}.
+   */
+  private String stop(String signal, int status, String producer, String... command)
+      throws Exception {
     CountDownLatch held = proxy.hold("POST", "/files/b.bin");
     List<String> args = new ArrayList<>(List.of(command));
     args.addAll(List.of("--parallel", "1", "--state-dir", state.toString(), "--server",
@@ -81,10 +90,12 @@ class InterruptPushTest {
       assertTrue(held.await(60, TimeUnit.SECONDS), "the upload of b.bin reached the proxy");
       JsonObject pkg = only(producer);
       assertEquals(1, pkg.getJsonArray("files").size(), "a.txt is recorded");
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid()))
+          .start();
       assertEquals(0, kill.waitFor());
       assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the client stopped");
-      assertEquals(130, child.exitValue(), "the exit status of a process ended by SIGINT");
+      assertEquals(status, child.exitValue(), "the exit status of a process ended by SIG"
+          + signal);
     } finally {
       child.destroyForcibly();
     }
@@ -92,15 +103,19 @@ class InterruptPushTest {
   }
 
   @Test
-  @DisplayName("Ctrl-C during push names the unfinished package and how to resume or discard "
-      + "it; the same push again resumes it, skipping the file already there")
+  @DisplayName("Ctrl-C during push names the unfinished package, how to resume it, and that "
+      + "--no-resume leaves it to the server's sweeper; the same push again resumes it, "
+      + "skipping the file already there")
   void pushResumes() throws Exception {
     String err = interrupt("ci", "push", dir.toString(), "--producer", "ci");
     String id = only("ci").getString("id");
     assertTrue(err.contains("interrupted: package " + id + " is left unfinished (1 of 2 files "
         + "added)"), err);
     assertTrue(err.contains("run the same command again"), err);
-    assertTrue(err.contains("--no-resume"), err);
+    assertTrue(err.contains("--no-resume starts a new package instead; " + id + " stays "
+        + "unfinished (the server has no call to discard it) until the server's sweeper marks "
+        + "it failed, retention.abandoned_after after its last change"), err);
+    assertFalse(err.contains("to discard it, run"), "--no-resume does not discard: " + err);
     try (Stream<Path> s = Files.list(state.resolve("pushes"))) {
       assertEquals(1, s.count(), "the push is remembered");
     }
@@ -123,7 +138,22 @@ class InterruptPushTest {
   }
 
   @Test
-  @DisplayName("--no-resume discards the unfinished package: a new one is made")
+  @DisplayName("SIGTERM during push: the same words on stderr, exit 143 (128 + 15), and the "
+      + "same push again resumes the package")
+  void sigtermExits143() throws Exception {
+    String err = stop("TERM", 143, "term", "push", dir.toString(), "--producer", "term");
+    String id = only("term").getString("id");
+    assertTrue(err.contains("interrupted: package " + id + " is left unfinished (1 of 2 files "
+        + "added)"), err);
+    JsonObject r = ok("push", dir.toString(), "--producer", "term", "--parallel", "1",
+        "--state-dir", state.toString(), "--json", "--server", proxy.baseUrl()).json();
+    assertEquals(id, r.getString("id"));
+    assertTrue(r.getBoolean("resumed"));
+  }
+
+  @Test
+  @DisplayName("--no-resume makes a new package and leaves the unfinished one as it is, to "
+      + "the server's sweeper")
   void noResume() throws Exception {
     interrupt("nr", "push", dir.toString(), "--producer", "nr");
     String old = only("nr").getString("id");

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -110,6 +111,60 @@ class ProgressTerminalTest {
     assertTrue(screen.contains("get "), screen);
     assertTrue(read(tmp.resolve("stdout")).contains("verified"));
     assertFalse(read(tmp.resolve("stdout")).contains("KiB"), "nothing of it on stdout");
+    assertArrayEquals(content, Files.readAllBytes(out));
+  }
+
+  /**
+   * The lines a terminal shows for {@code typescript}: a carriage return goes back to the
+   * start of the line, and what follows is written over what was there.
+   */
+  static List<String> screenLines(String typescript) {
+    List<String> lines = new ArrayList<>();
+    for (String raw : typescript.split("\n", -1)) {
+      StringBuilder line = new StringBuilder();
+      int col = 0;
+      for (char c : raw.toCharArray()) {
+        if (c == '\r') {
+          col = 0;
+        } else {
+          if (col < line.length()) {
+            line.setCharAt(col, c);
+          } else {
+            line.append(c);
+          }
+          col++;
+        }
+      }
+      lines.add(line.toString().stripTrailing());
+    }
+    return lines;
+  }
+
+  @Test
+  @DisplayName("a download cut while the progress line is shown: the retry is a line of its "
+      + "own on the terminal, not written into the progress line, and the get completes")
+  void retryLineEndsProgressLine() throws Exception {
+    Path out = tmp.resolve("data.bin");
+    Path ts = tmp.resolve("typescript");
+    FaultProxy.Gate gate = proxy.pauseResponse("GET", "/files/data.bin", SIZE / 2);
+    Process p = onTerminal(getCommand(out) + " < /dev/null > " + quote(tmp.resolve("stdout")
+        .toString()), ts);
+    try {
+      assertTrue(gate.reached().await(60, TimeUnit.SECONDS), "the download started");
+      CliRunner.await("the progress line on the terminal", Duration.ofSeconds(60),
+          () -> TOTAL.matcher(uncheckedRead(ts)).find() || !p.isAlive());
+      gate.cut().run();
+    } finally {
+      gate.release().run();
+    }
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    String screen = read(ts);
+    assertEquals(0, p.exitValue(), screen + read(tmp.resolve("script.err")));
+    List<String> retries = screenLines(screen).stream()
+        .filter(l -> l.contains("; retry 1 of 3")).toList();
+    assertEquals(1, retries.size(), screen);
+    assertTrue(retries.get(0).startsWith("artifact-store: download of data.bin: "),
+        "a line of its own: " + retries.get(0));
     assertArrayEquals(content, Files.readAllBytes(out));
   }
 

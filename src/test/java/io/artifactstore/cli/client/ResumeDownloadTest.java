@@ -142,6 +142,39 @@ class ResumeDownloadTest {
   }
 
   @Test
+  @DisplayName("a part that holds the whole file already (its resume is answered 416) is "
+      + "checked against its ETag and completed without a byte downloaded; one with a byte "
+      + "changed is restarted")
+  void wholePartCompleted() throws Exception {
+    byte[] v1 = randomBytes(300_000, 12);
+    upload("data.bin", v1, false);
+    String tag = "\"" + Hashing.sha256(v1) + "\"\n";
+    Path out = tmp.resolve("data.bin");
+    Files.write(part(out), v1);
+    Files.writeString(etag(out), tag);
+    JsonObject r = ok("get", id, "data.bin", "-o", out.toString(), "--json", "--server",
+        proxy.baseUrl()).json();
+    assertEquals(v1.length, r.getLong("resumed_from"));
+    assertEquals(0, r.getLong("bytes_received"));
+    assertFalse(r.getBoolean("restarted"));
+    assertArrayEquals(v1, Files.readAllBytes(out));
+    assertFalse(Files.exists(part(out)) || Files.exists(etag(out)));
+    assertEquals(1, proxy.count("GET", "/files/data.bin"), "only the resume was asked");
+
+    Path other = tmp.resolve("other.bin");
+    byte[] bad = v1.clone();
+    bad[100] ^= 1;
+    Files.write(part(other), bad);
+    Files.writeString(etag(other), tag);
+    JsonObject again = ok("get", id, "data.bin", "-o", other.toString(), "--json", "--server",
+        proxy.baseUrl()).json();
+    assertTrue(again.getBoolean("restarted"));
+    assertEquals(0, again.getLong("resumed_from"));
+    assertEquals(v1.length, again.getLong("bytes_received"));
+    assertArrayEquals(v1, Files.readAllBytes(other));
+  }
+
+  @Test
   @DisplayName("a transfer that breaks off is resumed by the same get (a retry), exit 0")
   void resumedWithinOneRun() throws Exception {
     byte[] v1 = randomBytes(700_000, 4);

@@ -128,6 +128,23 @@ class RetryTest {
   }
 
   @Test
+  @DisplayName("507 Insufficient Storage, 501 and 505 on a download are not retried (repeating "
+      + "the request would get the same answer): exit 1 at once, one request")
+  void notTransientServerErrors() throws Exception {
+    String id = pushOne();
+    for (String status : new String[] {"507 Insufficient Storage", "501 Not Implemented",
+        "505 HTTP Version Not Supported"}) {
+      long before = proxy.count("GET", "/files/a.txt");
+      proxy.answer("GET", "/files/a.txt", 1, "HTTP/1.1 " + status);
+      Run r = run("get", id, "a.txt", "-o", tmp.resolve("a.txt").toString(), "--server",
+          proxy.baseUrl());
+      assertEquals(1, r.code(), status + ": " + r.err());
+      assertEquals(0, retryLines(r), status + ": " + r.err());
+      assertEquals(before + 1, proxy.count("GET", "/files/a.txt"), status);
+    }
+  }
+
+  @Test
   @DisplayName("an upload reset before its body is sent again; bytes_sent counts it once")
   void uploadReset() throws Exception {
     Path dir = tmp.resolve("up");

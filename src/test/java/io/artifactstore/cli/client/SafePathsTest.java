@@ -43,4 +43,16 @@ class SafePathsTest {
     Files.createSymbolicLink(dir.resolve("file-link"), outside.resolve("f"));
     assertThrows(ClientException.class, () -> SafePaths.resolve(dir, "file-link"));
   }
+
+  @Test
+  @DisplayName("a link's own path may be a link already (it is replaced, not followed); its "
+      + "folders may not")
+  void linkPathMayBeALink() throws Exception {
+    Path outside = Files.createTempDirectory("outside");
+    Files.createSymbolicLink(dir.resolve("old"), outside);
+    assertEquals(dir.toAbsolutePath().normalize().resolve("old"),
+        SafePaths.resolveLink(dir, "old"));
+    assertThrows(ClientException.class, () -> SafePaths.resolveLink(dir, "old/x"));
+    assertThrows(ClientException.class, () -> SafePaths.resolveLink(dir, "../x"));
+  }
 }
