@@ -1,6 +1,7 @@
 package io.artifactstore.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
@@ -20,6 +21,9 @@ public final class Cbor {
 
   private static final ObjectMapper MAPPER = CBORMapper.builder()
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      // One data item, nothing after it (RFC 8949 section 5.3.1: a well-formed item stands
+      // alone); trailing bytes would go unnoticed by the payload digest's readers.
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
   private Cbor() {}
@@ -32,13 +36,22 @@ public final class Cbor {
     }
   }
 
+  /**
+   * The payload {@code cbor} encodes: one CBOR map (RFC 8949) and nothing after it; anything
+   * else (another type, null, trailing bytes, malformed CBOR) is IllegalArgumentException.
+   */
   @SuppressWarnings("unchecked")
   public static JsonObject decode(byte[] cbor) {
+    Map<String, Object> map;
     try {
-      return new JsonObject(MAPPER.readValue(cbor, LinkedHashMap.class));
+      map = MAPPER.readValue(cbor, LinkedHashMap.class);
     } catch (IOException e) {
       throw new IllegalArgumentException("payload is not valid CBOR", e);
     }
+    if (map == null) {
+      throw new IllegalArgumentException("payload is not a CBOR map");
+    }
+    return new JsonObject(map);
   }
 
   /** Vert.x JSON values to plain maps and lists that Jackson serializes without help. */

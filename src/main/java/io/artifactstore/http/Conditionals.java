@@ -142,7 +142,13 @@ final class Conditionals {
     if (value == null) {
       return null;
     }
-    Date d = DateFormatter.parseHttpDate(value.trim());
+    String v = value.trim();
+    // The longest form (RFC 850, with the longest weekday) is 38 characters; the parser refuses
+    // over 64 with an exception, and an invalid date is to be ignored (section 13.1.3).
+    if (v.length() > 64) {
+      return null;
+    }
+    Date d = DateFormatter.parseHttpDate(v);
     return d == null ? null : d.toInstant();
   }
 

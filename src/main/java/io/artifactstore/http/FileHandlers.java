@@ -133,11 +133,10 @@ final class FileHandlers {
           return Bus.<JsonObject>request(vertx, Addresses.FILE_COMMIT, ref);
         })
         .onComplete(done -> slots.release())
-        .onSuccess(file -> ctx.response().setStatusCode(201)
+        .onComplete(Responses.replying(ctx, file -> ctx.response().setStatusCode(201)
             .putHeader(HttpHeaders.LOCATION, req.path())
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(file.encode()))
-        .onFailure(ctx::fail);
+            .end(file.encode())));
   }
 
   /**
@@ -156,11 +155,10 @@ final class FileHandlers {
         .put("media_type", body.getValue("media_type")).put("actor", Requests.actor(ctx));
     Bus.<JsonObject>request(vertx, Addresses.FILE_ADD_BY_DIGEST, req)
         .onComplete(done -> slots.release())
-        .onSuccess(file -> ctx.response().setStatusCode(201)
+        .onComplete(Responses.replying(ctx, file -> ctx.response().setStatusCode(201)
             .putHeader(HttpHeaders.LOCATION, ctx.request().path())
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(file.encode()))
-        .onFailure(ctx::fail);
+            .end(file.encode())));
   }
 
   void download(RoutingContext ctx) {

@@ -33,8 +33,7 @@ final class PackageHandlers {
   void create(RoutingContext ctx) {
     JsonObject body = Requests.jsonBody(ctx, false).put("actor", Requests.actor(ctx));
     Bus.<JsonObject>request(vertx, Addresses.PACKAGE_CREATE, body)
-        .onSuccess(pkg -> Responses.json(ctx, 201, pkg, "/v1/packages/" + pkg.getString("id")))
-        .onFailure(ctx::fail);
+        .onComplete(Responses.replying(ctx, pkg -> Responses.json(ctx, 201, pkg, "/v1/packages/" + pkg.getString("id"))));
   }
 
   Future<Representation> get(RoutingContext ctx) {
@@ -67,8 +66,7 @@ final class PackageHandlers {
     Requests.jsonBody(ctx, true);
     Bus.<JsonObject>request(vertx, Addresses.PACKAGE_FINALIZE,
             new JsonObject().put("id", ctx.pathParam("id")).put("actor", Requests.actor(ctx)))
-        .onSuccess(pkg -> Responses.json(ctx, 200, pkg, null))
-        .onFailure(ctx::fail);
+        .onComplete(Responses.replying(ctx, pkg -> Responses.json(ctx, 200, pkg, null)));
   }
 
   /**
@@ -111,12 +109,11 @@ final class PackageHandlers {
     String id = ctx.pathParam("id");
     Bus.<JsonObject>request(vertx, Addresses.PACKAGE_GET, new JsonObject().put("id", id))
         .compose(pkg -> verifyFiles(id, pkg.getJsonArray("files"), 0, new JsonArray()))
-        .onSuccess(results -> {
+        .onComplete(Responses.replying(ctx, results -> {
           boolean ok = results.stream().allMatch(r -> ((JsonObject) r).getBoolean("ok"));
           Responses.json(ctx, 200, new JsonObject().put("package_id", id).put("ok", ok)
               .put("files", results), null);
-        })
-        .onFailure(ctx::fail);
+        }));
   }
 
   private Future<JsonArray> verifyFiles(String id, JsonArray files, int i, JsonArray out) {

@@ -86,8 +86,7 @@ final class Resources {
     /** GET and HEAD answered by {@code renderer}, whose answer is also the current state. */
     Resource get(Renderer renderer) {
       current = ctx -> renderer.render(ctx).map(r -> Optional.of(r.validators()));
-      return read(ctx -> renderer.render(ctx).onSuccess(r -> Responses.send(ctx, r))
-          .onFailure(ctx::fail));
+      return read(ctx -> renderer.render(ctx).onComplete(Responses.replying(ctx, r -> Responses.send(ctx, r))));
     }
 
     /**

@@ -2,6 +2,8 @@ package io.artifactstore.http;
 
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -10,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.function.Consumer;
 
 /**
  * Answers whose content is built in memory (JSON documents, the OpenAPI document, metrics).
@@ -25,6 +28,26 @@ final class Responses {
   private Responses() {}
 
   /** {@code application/json} with {@code status}; {@code location} may be null. */
+  /**
+   * A completion handler that answers with {@code answer} on success and fails the request
+   * otherwise; an exception {@code answer} throws fails the request too. (Thrown from a plain
+   * success callback, it would reach only the context's exception handler, and the request
+   * would never be answered.)
+   */
+  static <T> Handler<AsyncResult<T>> replying(RoutingContext ctx, Consumer<T> answer) {
+    return ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      try {
+        answer.accept(ar.result());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    };
+  }
+
   static void json(RoutingContext ctx, int status, JsonObject body, String location) {
     if (location != null) {
       ctx.response().putHeader(HttpHeaders.LOCATION, location);

@@ -127,8 +127,7 @@ final class RetentionHandlers {
 
   private void forward(RoutingContext ctx, String address, JsonObject req, int status) {
     Bus.<JsonObject>request(vertx, address, req)
-        .onSuccess(r -> Responses.json(ctx, status, r, null))
-        .onFailure(ctx::fail);
+        .onComplete(Responses.replying(ctx, r -> Responses.json(ctx, status, r, null)));
   }
 
   private Future<Representation> read(String address, JsonObject req) {

@@ -156,7 +156,10 @@ class ConditionalRequestsTest {
       }
       assertEquals(200, http.get(url, "If-Modified-Since", "not a date").status(),
           "an invalid date is ignored");
+      assertEquals(200, http.get(url, "If-Modified-Since", "x".repeat(100)).status(),
+          "an invalid date longer than any HTTP-date is ignored too");
     }
+    assertEquals(200, http.get("/v1/stats", "If-Modified-Since", "x".repeat(100)).status());
     // Resources without Last-Modified ignore both.
     String before = formats(Instant.parse("2000-01-01T00:00:00Z"))[0];
     assertEquals(200, http.get("/v1/packages/" + pkg, "If-Unmodified-Since", before).status());

@@ -115,7 +115,13 @@ final class CliRunner {
 
   /** Starts the client as a child process; stdout and stderr go to files under {@code dir}. */
   static Process spawn(Path dir, Map<String, String> env, String... args) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(javaCommand(args));
+    // A child inherits ignored signals: a build started in the background by a shell without
+    // job control ignores SIGINT, and so would the client, whose reaction to SIGINT the tests
+    // check. perl (essential on Debian) restores the default before it becomes the client.
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("perl", "-e",
+        "$SIG{INT} = 'DEFAULT'; $SIG{TERM} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die $!"));
+    command.addAll(javaCommand(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.redirectOutput(dir.resolve("stdout.txt").toFile());
