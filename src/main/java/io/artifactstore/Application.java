@@ -6,6 +6,7 @@ import io.artifactstore.dataplane.UploadSlots;
 import io.artifactstore.db.Database;
 import io.artifactstore.db.Migrations;
 import io.artifactstore.http.ClientGone;
+import io.artifactstore.integrity.IntegrityVerticle;
 import io.artifactstore.http.HttpVerticle;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.RegistryVerticle;
@@ -111,6 +112,8 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new DataPlaneVerticle(backends))).onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
+        .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(
             () -> new HttpVerticle(config, backends, metrics, slots, port::set),
             new DeploymentOptions().setInstances(instances)

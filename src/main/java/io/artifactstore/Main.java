@@ -1,6 +1,7 @@
 package io.artifactstore;
 
 import io.artifactstore.cli.AuditCommand;
+import io.artifactstore.cli.FsckCommand;
 import io.artifactstore.cli.MigrateCommand;
 import io.artifactstore.cli.RebuildViewsCommand;
 import io.artifactstore.cli.ServeCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
     version = "artifact-store 0.1.0",
     description = "Content-addressed artifact registry and storage gateway.",
     subcommands = {ServeCommand.class, MigrateCommand.class, RebuildViewsCommand.class,
-        AuditCommand.class,
+        AuditCommand.class, FsckCommand.class,
         PushCommands.Push.class, PushCommands.PushRun.class,
         TransferCommands.Get.class, TransferCommands.Pull.class, TransferCommands.Verify.class,
         PackageCommands.Ls.class, PackageCommands.Show.class, PackageCommands.Extend.class,

@@ -44,6 +44,17 @@ public final class Addresses {
   public static final String DATAPLANE_HEALTH = "dataplane.health";
   public static final String DATAPLANE_VERIFY = "dataplane.verify";
   public static final String DATAPLANE_DELETE = "dataplane.delete";
+  /** The ids of the configured backends: {@code {backends: [id...]}}. */
+  public static final String DATAPLANE_BACKENDS = "dataplane.backends";
+  /** One page of a backend's inventory (references only): see DataPlaneVerticle. */
+  public static final String DATAPLANE_INVENTORY = "dataplane.inventory";
+  /** Which of some locations a backend holds. */
+  public static final String DATAPLANE_EXISTS = "dataplane.exists";
+  public static final String DATAPLANE_TEMPORARIES = "dataplane.temporaries";
+  public static final String DATAPLANE_REMOVE_TEMPORARY = "dataplane.remove-temporary";
+
+  /** Runs the integrity check (fsck): see integrity.Fsck. */
+  public static final String INTEGRITY_FSCK = "integrity.fsck";
 
   private Addresses() {}
 }

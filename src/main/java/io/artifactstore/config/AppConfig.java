@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /** The whole configuration, typed and validated once at startup. */
 public record AppConfig(
-    Http http, Database database, Storage storage, Limits limits, Retention retention) {
+    Http http, Database database, Storage storage, Limits limits, Retention retention,
+    Integrity integrity) {
 
   /**
    * The HTTP listener. {@code instances} is the number of HTTP verticles (0: one per core).
@@ -54,6 +55,13 @@ public record AppConfig(
    */
   public record Retention(String defaultClass, Map<String, Optional<Duration>> classes,
       Duration abandonedAfter, Sweeper sweeper) {}
+
+  /**
+   * The integrity check: objects and temporary uploads younger than {@code gracePeriod} are
+   * left alone (they may belong to an upload in flight); the server repairs what is older every
+   * {@code reconcileInterval} and once at startup, unless that is empty ("never").
+   */
+  public record Integrity(Duration gracePeriod, Optional<Duration> reconcileInterval) {}
 
   /** The sweeper: off by default; {@code dryRun} reports what it would delete, deletes nothing. */
   public record Sweeper(boolean enabled, Duration interval, boolean dryRun) {}

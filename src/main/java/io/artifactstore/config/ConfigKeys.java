@@ -46,6 +46,9 @@ public final class ConfigKeys {
   public static final String RETENTION_SWEEPER_INTERVAL = "retention.sweeper.interval";
   public static final String RETENTION_SWEEPER_DRY_RUN = "retention.sweeper.dry_run";
 
+  public static final String INTEGRITY_GRACE_PERIOD = "integrity.grace_period";
+  public static final String INTEGRITY_RECONCILE_INTERVAL = "integrity.reconcile_interval";
+
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS =
       {STORAGE_BACKENDS, STORAGE_BACKEND_BY_RETENTION_CLASS, RETENTION_CLASSES};

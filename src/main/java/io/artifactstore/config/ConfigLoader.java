@@ -248,8 +248,12 @@ public final class ConfigLoader {
     }
     AppConfig.Storage storage =
         new AppConfig.Storage(defaultBackend, backends, Map.copyOf(byClass));
+    AppConfig.Integrity integrity = new AppConfig.Integrity(
+        positiveDuration(c, ConfigKeys.INTEGRITY_GRACE_PERIOD),
+        retentionDuration(ConfigKeys.INTEGRITY_RECONCILE_INTERVAL,
+            string(c, ConfigKeys.INTEGRITY_RECONCILE_INTERVAL)));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
-        Map.copyOf(classes), abandonedAfter, sweeper));
+        Map.copyOf(classes), abandonedAfter, sweeper), integrity);
   }
 
   private static Optional<Duration> retentionDuration(String key, String s) {

@@ -144,6 +144,9 @@ public final class Database {
     return query(conn, "SELECT pg_advisory_xact_lock(?)", EVENT_LOG_LOCK).mapEmpty();
   }
 
+  /** Key of the PostgreSQL advisory lock held by the server checking integrity. */
+  public static final long INTEGRITY_LOCK = 0x4172746966616376L;
+
   /** Key of the PostgreSQL advisory lock held by the server that is sweeping. */
   public static final long SWEEPER_LOCK = 0x4172746966616375L;
 

@@ -31,6 +31,8 @@ public enum ErrorCode {
   HOLD_ALREADY_RELEASED(409, "the hold is already released"),
   PACKAGE_DELETED(410, "the package was deleted"),
   PACKAGE_FAILED(410, "the package failed before it was finalized; its files are not kept"),
+  CONTENT_MISSING(410, "the content was lost from storage and is recorded as missing; "
+      + "sending the same bytes again restores it"),
   PRECONDITION_FAILED(412, "a precondition of the request does not hold"),
   REQUEST_TIMEOUT(408, "the request body arrived too slowly or stopped arriving"),
   BODY_TOO_LARGE(413, "the request body is too large"),
@@ -45,6 +47,7 @@ public enum ErrorCode {
   BLOB_BUSY(503, "the content is being reclaimed; retry", 1),
   DATABASE_UNAVAILABLE(503, "the database is unavailable", 5),
   TOO_MANY_UPLOADS(503, "the server is running as many uploads as it takes; retry", 1),
+  INTEGRITY_CHECK_RUNNING(503, "an integrity check is running; retry when it is done", 60),
   INSUFFICIENT_STORAGE(507, "the storage backend has no room left for the content"),
   INTERNAL_ERROR(500, "an internal error occurred");
 

@@ -13,7 +13,13 @@ public enum EventType {
   HOLD_RELEASED("hold.released", "package"),
   PACKAGE_DELETED("package.deleted", "package"),
   BLOB_RECLAIM_STARTED("blob.reclaim_started", "blob"),
-  BLOB_RECLAIMED("blob.reclaimed", "blob");
+  BLOB_RECLAIMED("blob.reclaimed", "blob"),
+  /** An object no blob row records is about to be removed (fsck --repair). */
+  BLOB_ORPHAN_REMOVAL_STARTED("blob.orphan_removal_started", "blob"),
+  /** That object is gone. */
+  BLOB_ORPHAN_REMOVED("blob.orphan_removed", "blob"),
+  /** A location recorded for content does not hold it (fsck --repair): it is forgotten. */
+  BLOB_MISSING("blob.missing", "blob");
 
   private final String wireName;
   private final String subjectKind;

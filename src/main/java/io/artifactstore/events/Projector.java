@@ -13,8 +13,8 @@ import io.vertx.sqlclient.SqlConnection;
 final class Projector {
 
   /** The view tables, in an order that is safe to empty. */
-  static final String[] VIEWS =
-      {"holds", "files", "blob_locations", "blobs", "packages", "retention_classes"};
+  static final String[] VIEWS = {"holds", "files", "blob_locations", "blobs", "packages",
+      "retention_classes", "blob_removals"};
 
   private final Database db;
 
@@ -41,7 +41,9 @@ final class Projector {
           e.seq()).mapEmpty();
       case BLOB_STORED -> db.query(conn,
               "INSERT INTO blobs (sha256, blake3, size, created_at, created_seq, state) "
-                  + "VALUES (?, ?, ?, ?, ?, 'stored') ON CONFLICT (sha256) DO NOTHING",
+                  + "VALUES (?, ?, ?, ?, ?, 'stored') ON CONFLICT (sha256) DO UPDATE "
+                  // Content recorded as missing is stored again: it heals.
+                  + "SET state = 'stored' WHERE blobs.state = 'missing'",
               p.getString("sha256"), p.getString("blake3"), p.getLong("size"), e.createdAt(),
               e.seq())
           .compose(r -> db.query(conn,
@@ -88,6 +90,23 @@ final class Projector {
       case BLOB_RECLAIMED -> db.query(conn, "DELETE FROM blob_locations WHERE sha256 = ?",
               p.getString("sha256"))
           .compose(r -> db.query(conn, "DELETE FROM blobs WHERE sha256 = ?", p.getString("sha256")))
+          .mapEmpty();
+      case BLOB_ORPHAN_REMOVAL_STARTED -> db.query(conn,
+              "INSERT INTO blob_removals (sha256, backend, location, started_at, started_seq) "
+                  + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256, backend) DO NOTHING",
+              p.getString("sha256"), p.getString("backend"), p.getString("location"),
+              e.createdAt(), e.seq())
+          .mapEmpty();
+      case BLOB_ORPHAN_REMOVED -> db.query(conn,
+              "DELETE FROM blob_removals WHERE sha256 = ? AND backend = ?",
+              p.getString("sha256"), p.getString("backend"))
+          .mapEmpty();
+      case BLOB_MISSING -> db.query(conn,
+              "DELETE FROM blob_locations WHERE sha256 = ? AND backend = ?",
+              p.getString("sha256"), p.getString("backend"))
+          .compose(r -> db.query(conn, "UPDATE blobs SET state = 'missing' WHERE sha256 = ? "
+              + "AND NOT EXISTS (SELECT 1 FROM blob_locations l WHERE l.sha256 = blobs.sha256)",
+              p.getString("sha256")))
           .mapEmpty();
     };
   }

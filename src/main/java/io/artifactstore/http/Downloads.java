@@ -68,6 +68,14 @@ final class Downloads {
       }
       case PROCEED -> { }
     }
+    if (ref.getJsonArray("locations").isEmpty()) {
+      // Recorded missing (fsck, blob.missing), unless the same bytes have come again since
+      // this reference was read: the registry's current answer decides.
+      return lookUpAgain.get().compose(fresh -> fresh.getJsonArray("locations").isEmpty()
+          ? Future.failedFuture(new ApiException(ErrorCode.CONTENT_MISSING, "the content sha256:"
+              + fresh.getString("sha256") + " was lost from storage"))
+          : serve(ctx, fresh, () -> Future.succeededFuture(fresh)));
+    }
     ByteRange range = range(req, size, validators);
     long offset = range == null ? 0 : range.offset();
     long length = range == null ? size : range.length();
@@ -82,7 +90,7 @@ final class Downloads {
       // package deleted, the blob reclaimed, the file replaced or stored elsewhere) decides.
       return lookUpAgain.get().compose(fresh -> sameContentSameLocations(ref, fresh)
           ? Future.failedFuture(lost(ref))
-          : serve(ctx, fresh, () -> Future.failedFuture(lost(fresh))));
+          : serve(ctx, fresh, () -> Future.succeededFuture(fresh)));
     });
   }
 

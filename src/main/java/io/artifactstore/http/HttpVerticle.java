@@ -172,6 +172,7 @@ public final class HttpVerticle extends VerticleBase {
     api.at("/v1/events").get(retention::feed).done();
     api.at("/v1/audit/verify").get(retention::verify).done();
     api.at("/v1/stats").get(packages::stats).done();
+    api.at("/v1/admin/fsck").post(json, new AdminHandlers(vertx)::fsck).done();
     api.at("/health").get(ops::health).done();
     api.at("/health/ready").get(ops::health).done();
     api.at("/health/live").get(ops::live).done();

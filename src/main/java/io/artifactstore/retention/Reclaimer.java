@@ -29,7 +29,7 @@ import java.util.UUID;
 public final class Reclaimer {
 
   /** How long a lease lasts if its upload never releases it (a crashed server, say). */
-  static final Duration LEASE = Duration.ofHours(1);
+  public static final Duration LEASE = Duration.ofHours(1);
 
   private final EventLog log;
   private final Database db;
@@ -43,10 +43,14 @@ public final class Reclaimer {
   public Future<JsonObject> reserve(String sha256) {
     String leaseId = UUID.randomUUID().toString();
     long expires = log.clock().millis() + LEASE.toMillis();
-    return log.transaction(conn -> db.query(conn, "SELECT state FROM blobs WHERE sha256 = ?",
-            sha256)
+    return log.transaction(conn -> db.query(conn, "SELECT state FROM blobs WHERE sha256 = ? "
+            + "UNION ALL SELECT 'reclaiming' FROM blob_removals WHERE sha256 = ?", sha256, sha256)
         .compose(rows -> {
-          if (rows.size() > 0 && "reclaiming".equals(rows.iterator().next().getString("state"))) {
+          boolean busy = false;
+          for (io.vertx.sqlclient.Row r : rows) {
+            busy |= "reclaiming".equals(r.getString("state"));
+          }
+          if (busy) {
             return Future.failedFuture(new ApiException(ErrorCode.BLOB_BUSY,
                 "blob sha256:" + sha256 + " is being reclaimed"));
           }

@@ -61,6 +61,19 @@ public interface StorageBackend {
   }
 
   /**
+   * The inventory, one page at a time: up to {@code limit} objects under content addresses,
+   * those whose key sorts after {@code after} (null: from the first), in the order of
+   * {@link BlobKey#relativePath()}. For integrity checks (fsck); cost grows with the store.
+   */
+  Future<java.util.List<StoredObject>> list(BlobKey after, int limit);
+
+  /** Temporary upload data the backend holds now (uploads in flight among them). */
+  Future<java.util.List<TemporaryUpload>> temporaries();
+
+  /** Removes one temporary upload; {@code false} when it was already gone. */
+  Future<Boolean> removeTemporary(String id);
+
+  /**
    * Free and used space of the backend's store, cheap enough to read on every metrics scrape
    * (a {@code statvfs}); empty for stores without such a notion (S3).
    */

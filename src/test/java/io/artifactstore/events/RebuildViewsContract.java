@@ -37,6 +37,7 @@ abstract class RebuildViewsContract {
     VIEWS.put("files", "package_id, path");
     VIEWS.put("blobs", "sha256");
     VIEWS.put("blob_locations", "sha256, backend");
+    VIEWS.put("blob_removals", "sha256, backend");
   }
 
   @TempDir
@@ -89,6 +90,48 @@ abstract class RebuildViewsContract {
         java.net.http.HttpRequest.BodyPublishers.noBody()).status());
     // Reclamation after the delete runs in the background; a sweep waits for it.
     assertEquals(200, http.postJson("/v1/retention/sweep?dry_run=false", "{}").status());
+    String lost = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"d\"}")
+        .json().getString("id");
+    integrityRepairs(http, lost);
+  }
+
+  /**
+   * fsck repairs: an orphan removed (started, removed), a removal a crash interrupted (started
+   * only), content lost from storage (missing).
+   */
+  private void integrityRepairs(Http http, String pkg) {
+    try {
+      plant("orphan".getBytes());
+      assertEquals(201, http.put("/v1/packages/" + pkg + "/files/lost", "lost".getBytes())
+          .status());
+      java.nio.file.Files.delete(dir.resolve("blobs").resolve(location("lost".getBytes())));
+      JsonObject repaired = http.send("POST", "/v1/admin/fsck?grace=PT0S&repair=true",
+          java.net.http.HttpRequest.BodyPublishers.noBody()).json();
+      assertTrue(repaired.getBoolean("clean"), repaired.encode());
+      String interrupted = plant("interrupted".getBytes());
+      EventLog log = new EventLog(db, clock);
+      log.transaction(conn -> log.record(conn, new EventDraft(
+          EventType.BLOB_ORPHAN_REMOVAL_STARTED, interrupted.substring(interrupted.lastIndexOf('/')
+              + 1), "system:fsck", new JsonObject().put("sha256",
+              interrupted.substring(interrupted.lastIndexOf('/') + 1)).put("backend", "local")
+              .put("location", interrupted)))).await();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String plant(byte[] bytes) throws Exception {
+    String location = location(bytes);
+    java.nio.file.Path file = dir.resolve("blobs").resolve(location);
+    java.nio.file.Files.createDirectories(file.getParent());
+    java.nio.file.Files.write(file, bytes);
+    return location;
+  }
+
+  private static String location(byte[] bytes) throws Exception {
+    String hex = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    return "sha256/" + hex.substring(0, 2) + "/" + hex.substring(2, 4) + "/" + hex;
   }
 
   JsonObject snapshot() {
@@ -108,8 +151,9 @@ abstract class RebuildViewsContract {
   void rebuildReproducesViews() {
     populate();
     JsonObject before = snapshot();
-    assertEquals(3, before.getJsonArray("packages").size());
-    assertEquals(4, before.getJsonArray("files").size());
+    assertEquals(4, before.getJsonArray("packages").size());
+    assertEquals(5, before.getJsonArray("files").size());
+    assertEquals(1, before.getJsonArray("blob_removals").size());
     assertEquals(2, before.getJsonArray("holds").size());
     // Damage the views so that a rebuild that did nothing would be caught.
     db.query("UPDATE packages SET subject = 'damaged', file_count = 99").await();

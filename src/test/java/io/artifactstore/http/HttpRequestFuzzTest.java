@@ -37,12 +37,12 @@ class HttpRequestFuzzTest {
       "/v1/packages/{id}/holds", "/v1/packages/{id}/holds/{x}", "/v1/packages/{id}/events",
       "/v1/packages/{id}/files/{x}", "/v1/blobs/sha256/{x}", "/v1/blobs/{x}/{x}",
       "/v1/retention/eligible", "/v1/retention/sweep", "/v1/events", "/v1/audit/verify",
-      "/v1/stats", "/health", "/metrics", "/openapi.yaml", "/{x}");
+      "/v1/stats", "/v1/admin/fsck", "/health", "/metrics", "/openapi.yaml", "/{x}");
   private static final List<String> HEADERS = List.of("Range", "If-Match", "If-None-Match",
       "If-Modified-Since", "If-Unmodified-Since", "If-Range", "Content-Digest", "Repr-Digest",
       "X-Checksum-Sha256", "Content-Type", "Expect", "X-Actor", "Accept", "Want-Repr-Digest");
   private static final List<String> QUERIES = List.of("limit", "cursor", "after", "replace",
-      "dry_run", "reason", "format", "producer", "status", "x");
+      "dry_run", "reason", "format", "producer", "status", "grace", "repair", "x");
 
   private static TestServer server;
   private static LogCapture log;

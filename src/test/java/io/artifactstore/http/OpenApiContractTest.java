@@ -212,6 +212,9 @@ class OpenApiContractTest {
     json("POST", "/v1/retention/sweep", "{}");
     send("POST", "/v1/retention/sweep?dry_run=false", null);
     send("POST", "/v1/retention/sweep?dry_run=maybe", null);
+    send("POST", "/v1/admin/fsck", null);
+    send("POST", "/v1/admin/fsck?grace=PT0S&verify_content=true&repair=true", null);
+    send("POST", "/v1/admin/fsck?grace=soon", null);
     json("POST", "/v1/packages/" + id + "/holds", "{\"reason\":\"late\"}");
 
     // The log, operations.

@@ -79,7 +79,11 @@ public final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       port.completeExceptionally(e);
     }
-    port.completeExceptionally(new IllegalStateException("exited with " + p.exitValue()));
+    try {
+      port.completeExceptionally(new IllegalStateException("exited with " + p.waitFor()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A configuration for a server on a free loopback port over {@code databaseUrl}. */

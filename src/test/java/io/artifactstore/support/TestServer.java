@@ -21,10 +21,12 @@ public final class TestServer implements AutoCloseable {
   private final Application app;
   private final AppConfig config;
   private final PrometheusMeterRegistry registry;
+  private final JsonObject configJson;
 
   private TestServer(Vertx vertx, Application app, AppConfig config,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, JsonObject configJson) {
     this.vertx = vertx;
+    this.configJson = configJson;
     this.app = app;
     this.config = config;
     this.registry = registry;
@@ -46,12 +48,14 @@ public final class TestServer implements AutoCloseable {
     json.getJsonObject("database").put("url", TestDatabases.newDatabase(db, dir));
     json.getJsonObject("storage").getJsonObject("backends").getJsonObject("local")
         .put("root", dir.resolve("blobs").toString());
+    // Integrity reconciliation repairs on its own; tests that want it turn it on.
+    json.getJsonObject("integrity").put("reconcile_interval", "never");
     tweak.accept(json);
     AppConfig config = ConfigLoader.parse(json);
     PrometheusMeterRegistry registry = Application.newRegistry();
     Vertx vertx = Application.newVertx(registry);
     Application app = Application.start(vertx, config, clock, registry).await();
-    return new TestServer(vertx, app, config, registry);
+    return new TestServer(vertx, app, config, registry, json.copy());
   }
 
   public static TestServer start(TestDatabases.Kind db, Path dir) {
@@ -68,6 +72,11 @@ public final class TestServer implements AutoCloseable {
 
   public AppConfig config() {
     return config;
+  }
+
+  /** The whole configuration the server runs with, as JSON (for a configuration file). */
+  public JsonObject configJson() {
+    return configJson.copy();
   }
 
   public Vertx vertx() {

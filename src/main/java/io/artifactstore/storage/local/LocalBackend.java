@@ -57,6 +57,7 @@ public final class LocalBackend implements StorageBackend {
   public static final long DEFAULT_MIN_FREE_BYTES = 1L << 30;
 
   private final long minFreeBytes;
+  private final LocalInventory inventory;
 
   private LocalBackend(Vertx vertx, String id, Path root, long minFreeBytes) {
     this.vertx = vertx;
@@ -64,6 +65,7 @@ public final class LocalBackend implements StorageBackend {
     this.minFreeBytes = minFreeBytes;
     this.root = root.toAbsolutePath().normalize();
     this.uploads = this.root.resolve(UPLOADS);
+    this.inventory = new LocalInventory(this.root, this.uploads);
     for (int i = 0; i < COMMIT_LOCKS; i++) {
       commitLocks[i] = new Object();
     }
@@ -266,6 +268,22 @@ public final class LocalBackend implements StorageBackend {
 
   private StorageHealth down(String reason) {
     return new StorageHealth(false, new JsonObject().put("root", root.toString()).put("reason", reason));
+  }
+
+  @Override
+  public Future<java.util.List<io.artifactstore.storage.StoredObject>> list(BlobKey after,
+      int limit) {
+    return vertx.executeBlocking(() -> inventory.list(after, limit), false);
+  }
+
+  @Override
+  public Future<java.util.List<io.artifactstore.storage.TemporaryUpload>> temporaries() {
+    return vertx.executeBlocking(inventory::temporaries, false);
+  }
+
+  @Override
+  public Future<Boolean> removeTemporary(String id) {
+    return vertx.executeBlocking(() -> inventory.removeTemporary(id), false);
   }
 
   @Override

@@ -80,6 +80,32 @@ public final class MemoryBackend implements StorageBackend {
   }
 
   @Override
+  public Future<java.util.List<io.artifactstore.storage.StoredObject>> list(BlobKey after,
+      int limit) {
+    java.time.Instant now = java.time.Instant.now();
+    return Future.succeededFuture(objects.entrySet().stream()
+        .filter(e -> after == null
+            || e.getKey().relativePath().compareTo(after.relativePath()) > 0)
+        .sorted(java.util.Map.Entry.comparingByKey(
+            java.util.Comparator.comparing(BlobKey::relativePath)))
+        .limit(limit)
+        .map(e -> new io.artifactstore.storage.StoredObject(e.getKey(), e.getValue().length(),
+            now))
+        .toList());
+  }
+
+  /** Memory uploads live in their writer only: there is never anything left over. */
+  @Override
+  public Future<java.util.List<io.artifactstore.storage.TemporaryUpload>> temporaries() {
+    return Future.succeededFuture(java.util.List.of());
+  }
+
+  @Override
+  public Future<Boolean> removeTemporary(String id) {
+    return Future.succeededFuture(false);
+  }
+
+  @Override
   public Future<Boolean> delete(BlobKey key) {
     return Future.succeededFuture(objects.remove(key) != null);
   }

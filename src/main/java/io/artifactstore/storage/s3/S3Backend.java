@@ -391,6 +391,22 @@ public final class S3Backend implements StorageBackend {
   }
 
   @Override
+  public Future<java.util.List<io.artifactstore.storage.StoredObject>> list(BlobKey after,
+      int limit) {
+    return new S3Inventory(this).list(after, limit);
+  }
+
+  @Override
+  public Future<java.util.List<io.artifactstore.storage.TemporaryUpload>> temporaries() {
+    return new S3Inventory(this).temporaries();
+  }
+
+  @Override
+  public Future<Boolean> removeTemporary(String id) {
+    return new S3Inventory(this).remove(id);
+  }
+
+  @Override
   public Future<Boolean> delete(BlobKey key) {
     String address = objectKey(key);
     // S3 deletes answer the same whether or not the object existed: ask first. The pointer goes
