@@ -28,6 +28,8 @@ final class ErrorHandling {
   private static final Logger LOG = Logger.getLogger(ErrorHandling.class.getName());
   /** Bytes of an unwanted request body read and dropped before answering an error. */
   private static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+  /** How long a refused body is still read and dropped before the connection is closed. */
+  private static final long LINGER_MS = 2_000;
 
   private ErrorHandling() {}
 
@@ -144,7 +146,30 @@ final class ErrorHandling {
       return;
     }
     resp.putHeader(HttpHeaders.CONNECTION, "close");
-    resp.end(body).onComplete(v -> req.connection().close());
+    lingeringClose(ctx, resp.end(body));
+  }
+
+  /**
+   * Closes the connection after an answer sent while the client is still sending a body we
+   * will not read, in stages (RFC 9112 section 9.6): what still arrives is read and dropped,
+   * for at most {@link #LINGER_MS}, and the connection closed when the body ends or that time
+   * is up. Closing at once, with unread input, makes TCP reset the connection, and a client
+   * still sending may lose the answer before it reads it.
+   */
+  private static void lingeringClose(RoutingContext ctx, io.vertx.core.Future<Void> answered) {
+    HttpServerRequest req = ctx.request();
+    if (req.isEnded()) {
+      answered.onComplete(v -> req.connection().close());
+      return;
+    }
+    long timer = ctx.vertx().setTimer(LINGER_MS, t -> req.connection().close());
+    req.handler(chunk -> { });
+    req.exceptionHandler(e -> { });
+    req.endHandler(v -> answered.onComplete(a -> {
+      ctx.vertx().cancelTimer(timer);
+      req.connection().close();
+    }));
+    req.resume();
   }
 
   /**
