@@ -11,6 +11,10 @@ import io.artifactstore.http.HttpVerticle;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.RegistryVerticle;
 import io.artifactstore.retention.RetentionVerticle;
+import io.artifactstore.security.AnonymousAccess;
+import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.Role;
+import io.artifactstore.security.SecurityVerticle;
 import io.artifactstore.storage.StorageBackends;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One running server: the storage backends and the database, then the control plane (registry,
- * retention), then the data plane, then the HTTP verticles, deployed in that order and stopped
+ * retention, security), then the data plane, then the HTTP verticles, deployed in that order and stopped
  * in the reverse order, the database last.
  */
 public final class Application {
@@ -86,6 +90,17 @@ public final class Application {
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock,
       PrometheusMeterRegistry registry) {
     Metrics metrics = new Metrics(registry);
+    AnonymousAccess anonymous;
+    try {
+      anonymous = AnonymousAccess.resolve(config);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (anonymous.roles().contains(Role.ADMIN)) {
+      LOG.warning("no authentication: " + anonymous.reason());
+    } else {
+      LOG.info("authentication: " + anonymous.reason());
+    }
     int instances = config.http().instances() > 0
         ? config.http().instances() : Runtime.getRuntime().availableProcessors();
     AtomicInteger port = new AtomicInteger();
@@ -98,12 +113,16 @@ public final class Application {
         .compose(backends -> {
           // One pool for the control plane: SQLite has one writer, and one connection.
           Database db = Database.open(vertx, config.database());
-          return deployAll(vertx, config, clock, metrics, instances, port, backends, db);
+          Authenticator authenticator = new Authenticator(vertx, anonymous,
+              config.security().tokenCacheTtl(), clock);
+          return deployAll(vertx, config, clock, metrics, instances, port, backends, db,
+              authenticator);
         });
   }
 
   private static Future<Application> deployAll(Vertx vertx, AppConfig config, Clock clock,
-      Metrics metrics, int instances, AtomicInteger port, StorageBackends backends, Database db) {
+      Metrics metrics, int instances, AtomicInteger port, StorageBackends backends, Database db,
+      Authenticator authenticator) {
     List<String> ids = new ArrayList<>();
     UploadSlots slots = new UploadSlots(config.http().maxConcurrentUploads());
     metrics.uploadsInFlight(slots::inFlight);
@@ -111,11 +130,13 @@ public final class Application {
     return vertx.deployVerticle(new RegistryVerticle(config, clock, db)).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
         .onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(new SecurityVerticle(config, clock, db)))
+        .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new DataPlaneVerticle(backends))).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(
-            () -> new HttpVerticle(config, backends, metrics, slots, port::set),
+            () -> new HttpVerticle(config, backends, metrics, slots, authenticator, port::set),
             new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .onSuccess(ids::add)

@@ -9,6 +9,7 @@ import io.artifactstore.cli.client.ArchiveCommands;
 import io.artifactstore.cli.client.ClientException;
 import io.artifactstore.cli.client.PackageCommands;
 import io.artifactstore.cli.client.PushCommands;
+import io.artifactstore.cli.client.TokenCommands;
 import io.artifactstore.cli.client.TransferCommands;
 import io.artifactstore.config.ConfigException;
 import picocli.CommandLine;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
         PackageCommands.Ls.class, PackageCommands.Show.class, PackageCommands.Extend.class,
         PackageCommands.Hold.class, PackageCommands.Release.class,
         ArchiveCommands.Archive.class, ArchiveCommands.Archives.class,
-        ArchiveCommands.Restore.class})
+        ArchiveCommands.Restore.class, TokenCommands.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

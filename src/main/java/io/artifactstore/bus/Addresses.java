@@ -53,6 +53,22 @@ public final class Addresses {
   public static final String DATAPLANE_TEMPORARIES = "dataplane.temporaries";
   public static final String DATAPLANE_REMOVE_TEMPORARY = "dataplane.remove-temporary";
 
+  /** API tokens (security.TokenService): issue, list, get, revoke, look up by secret hash. */
+  public static final String TOKEN_CREATE = "security.token.create";
+  public static final String TOKEN_LIST = "security.token.list";
+  public static final String TOKEN_GET = "security.token.get";
+  public static final String TOKEN_REVOKE = "security.token.revoke";
+  public static final String TOKEN_AUTHENTICATE = "security.token.authenticate";
+  /** Published after a revocation, {@code {id}}: verified tokens cached under it are dropped. */
+  public static final String TOKEN_REVOKED = "security.token.revoked";
+  /** The producer of a package, {@code {id}} to {@code {id, producer}}: for authorization. */
+  public static final String PACKAGE_PRODUCER = "registry.package.producer";
+  /**
+   * The producers of the packages (not deleted) holding some content, {@code {sha256}} to
+   * {@code {producers: [..]}}: who may add that content by digest.
+   */
+  public static final String BLOB_PRODUCERS = "registry.blob.producers";
+
   /** Runs the integrity check (fsck): see integrity.Fsck. */
   public static final String INTEGRITY_FSCK = "integrity.fsck";
 

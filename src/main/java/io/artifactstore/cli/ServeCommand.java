@@ -18,13 +18,20 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     AppConfig cfg;
     try {
       cfg = config.load();
+      // Refused before anything starts: bound beyond loopback with nobody authenticated.
+      io.artifactstore.security.AnonymousAccess.resolve(cfg);
     } catch (ConfigException e) {
-      System.err.println("artifact-store: configuration error: " + e.getMessage());
+      spec.commandLine().getErr().println("artifact-store: configuration error: "
+          + e.getMessage());
+      spec.commandLine().getErr().flush();
       return 2;
     }
     PrometheusMeterRegistry registry = Application.newRegistry();

@@ -8,7 +8,7 @@ import java.util.Optional;
 /** The whole configuration, typed and validated once at startup. */
 public record AppConfig(
     Http http, Database database, Storage storage, Limits limits, Retention retention,
-    Integrity integrity) {
+    Integrity integrity, Security security) {
 
   /**
    * The HTTP listener. {@code instances} is the number of HTTP verticles (0: one per core).
@@ -62,6 +62,15 @@ public record AppConfig(
    * {@code reconcileInterval} and once at startup, unless that is empty ("never").
    */
   public record Integrity(Duration gracePeriod, Optional<Duration> reconcileInterval) {}
+
+  /**
+   * Authentication and authorization. {@code anonymous} is the configured value of
+   * {@code security.anonymous} ({@code auto}, {@code none} or roles), resolved at startup by
+   * {@code security.AnonymousAccess}. API tokens created without an expiry expire after
+   * {@code tokenDefaultTtl}; a verified token is trusted for {@code tokenCacheTtl} before it is
+   * looked up again (a revocation on this instance takes effect at once).
+   */
+  public record Security(String anonymous, Duration tokenDefaultTtl, Duration tokenCacheTtl) {}
 
   /** The sweeper: off by default; {@code dryRun} reports what it would delete, deletes nothing. */
   public record Sweeper(boolean enabled, Duration interval, boolean dryRun) {}

@@ -49,6 +49,15 @@ public final class ConfigKeys {
   public static final String INTEGRITY_GRACE_PERIOD = "integrity.grace_period";
   public static final String INTEGRITY_RECONCILE_INTERVAL = "integrity.reconcile_interval";
 
+  /**
+   * Who anonymous callers are: {@code auto} (every role when bound to loopback with no other
+   * authentication configured; refused at startup otherwise), {@code none}, or a
+   * comma-separated list of roles.
+   */
+  public static final String SECURITY_ANONYMOUS = "security.anonymous";
+  public static final String SECURITY_TOKEN_DEFAULT_TTL = "security.token_default_ttl";
+  public static final String SECURITY_TOKEN_CACHE_TTL = "security.token_cache_ttl";
+
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS =
       {STORAGE_BACKENDS, STORAGE_BACKEND_BY_RETENTION_CLASS, RETENTION_CLASSES};

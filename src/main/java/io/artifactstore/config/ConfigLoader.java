@@ -118,7 +118,8 @@ public final class ConfigLoader {
     for (String name : env.keySet()) {
       if (name.startsWith(ConfigKeys.ENV_PREFIX) && !leaves.containsValue(name)
           && !name.equals(ConfigKeys.ENV_CONFIG_FILE) && !name.equals("ARTIFACTSTORE_URL")
-          && !name.equals("ARTIFACTSTORE_TOKEN")) {
+          && !name.equals("ARTIFACTSTORE_TOKEN") && !name.equals("ARTIFACTSTORE_TOKEN_FILE")
+          && !name.equals("ARTIFACTSTORE_ACTOR")) {
         LOG.warning("ignoring environment variable " + name + ": it names no configuration key");
       }
     }
@@ -252,8 +253,12 @@ public final class ConfigLoader {
         positiveDuration(c, ConfigKeys.INTEGRITY_GRACE_PERIOD),
         retentionDuration(ConfigKeys.INTEGRITY_RECONCILE_INTERVAL,
             string(c, ConfigKeys.INTEGRITY_RECONCILE_INTERVAL)));
+    AppConfig.Security security = new AppConfig.Security(
+        string(c, ConfigKeys.SECURITY_ANONYMOUS),
+        positiveDuration(c, ConfigKeys.SECURITY_TOKEN_DEFAULT_TTL),
+        positiveDuration(c, ConfigKeys.SECURITY_TOKEN_CACHE_TTL));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
-        Map.copyOf(classes), abandonedAfter, sweeper), integrity);
+        Map.copyOf(classes), abandonedAfter, sweeper), integrity, security);
   }
 
   private static Optional<Duration> retentionDuration(String key, String s) {

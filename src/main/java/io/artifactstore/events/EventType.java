@@ -19,7 +19,11 @@ public enum EventType {
   /** That object is gone. */
   BLOB_ORPHAN_REMOVED("blob.orphan_removed", "blob"),
   /** A location recorded for content does not hold it (fsck --repair): it is forgotten. */
-  BLOB_MISSING("blob.missing", "blob");
+  BLOB_MISSING("blob.missing", "blob"),
+  /** An API token was issued (its secret's SHA-256 is recorded, never the secret). */
+  TOKEN_CREATED("token.created", "token"),
+  /** An API token was revoked. */
+  TOKEN_REVOKED("token.revoked", "token");
 
   private final String wireName;
   private final String subjectKind;
@@ -33,7 +37,7 @@ public enum EventType {
     return wireName;
   }
 
-  /** The kind of subject this event is about: package, blob or retention_class. */
+  /** The kind of subject this event is about: package, blob, retention_class or token. */
   public String subjectKind() {
     return subjectKind;
   }

@@ -14,7 +14,7 @@ final class Projector {
 
   /** The view tables, in an order that is safe to empty. */
   static final String[] VIEWS = {"holds", "files", "blob_locations", "blobs", "packages",
-      "retention_classes", "blob_removals"};
+      "retention_classes", "blob_removals", "api_tokens"};
 
   private final Database db;
 
@@ -107,6 +107,20 @@ final class Projector {
           .compose(r -> db.query(conn, "UPDATE blobs SET state = 'missing' WHERE sha256 = ? "
               + "AND NOT EXISTS (SELECT 1 FROM blob_locations l WHERE l.sha256 = blobs.sha256)",
               p.getString("sha256")))
+          .mapEmpty();
+      case TOKEN_CREATED -> db.query(conn,
+          "INSERT INTO api_tokens (id, name, roles, producer_scope, secret_sha256, created_by, "
+              + "created_at, created_seq, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          p.getString("id"), p.getString("name"), String.join(",", p.getJsonArray("roles")
+              .stream().map(String::valueOf).toList()),
+          p.getJsonArray("producer_scope") == null ? null
+              : p.getJsonArray("producer_scope").encode(),
+          p.getString("secret_sha256"), e.actor(), e.createdAt(), e.seq(),
+          p.getLong("expires_at")).mapEmpty();
+      case TOKEN_REVOKED -> db.query(conn,
+          "UPDATE api_tokens SET revoked_by = ?, revoked_at = ?, revoke_reason = ?, "
+              + "revoked_seq = ? WHERE id = ? AND revoked_at IS NULL",
+          e.actor(), e.createdAt(), p.getString("reason"), e.seq(), p.getString("id"))
           .mapEmpty();
     };
   }

@@ -35,7 +35,7 @@ final class ErrorHandling {
 
   static void install(Router router) {
     router.route().failureHandler(ErrorHandling::render);
-    for (int status : new int[] {400, 404, 405, 413, 500}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 500}) {
       router.errorHandler(status, ErrorHandling::render);
     }
   }
@@ -106,6 +106,10 @@ final class ErrorHandling {
     if (error.code().retryAfterSeconds() > 0) {
       resp.putHeader(HttpHeaders.RETRY_AFTER, Integer.toString(error.code().retryAfterSeconds()));
     }
+    String challenge = challenge(error.code());
+    if (challenge != null) {
+      resp.putHeader("WWW-Authenticate", challenge);
+    }
     HttpServerRequest req = ctx.request();
     if (req.isEnded() || req.version() == HttpVersion.HTTP_2) {
       resp.end(body);
@@ -147,6 +151,21 @@ final class ErrorHandling {
     }
     resp.putHeader(HttpHeaders.CONNECTION, "close");
     lingeringClose(ctx, resp.end(body));
+  }
+
+  /**
+   * The {@code WWW-Authenticate} challenge of an authentication or authorization error
+   * (RFC 9110 section 11.6.1; the Bearer scheme's error codes, RFC 6750 section 3.1), or null.
+   */
+  static String challenge(ErrorCode code) {
+    String realm = "Bearer realm=\"artifact-store\"";
+    return switch (code) {
+      case UNAUTHENTICATED -> realm;
+      case INVALID_TOKEN -> realm + ", error=\"invalid_token\"";
+      case INVALID_AUTHORIZATION -> realm + ", error=\"invalid_request\"";
+      case FORBIDDEN, PRODUCER_NOT_IN_SCOPE -> realm + ", error=\"insufficient_scope\"";
+      default -> null;
+    };
   }
 
   /**

@@ -73,7 +73,7 @@ final class FileHandlers {
     logicalPath(ctx);
     Requests.flag(ctx, "replace");
     DigestHeaders.expectedSha256(req.headers());
-    Requests.actor(ctx);
+    Requests.claimedActor(ctx);
     MediaType.of(req.getHeader(HttpHeaders.CONTENT_TYPE));
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     long max = config.limits().maxFileBytes();
@@ -91,6 +91,7 @@ final class FileHandlers {
     boolean replace = Requests.flag(ctx, "replace");
     byte[] expected = DigestHeaders.expectedSha256(req.headers());
     String actor = Requests.actor(ctx);
+    String claimed = Requests.claimedActor(ctx);
     slots.acquire();
     JsonObject target = new JsonObject().put("package", pkg).put("path", path)
         .put("replace", replace);
@@ -129,7 +130,7 @@ final class FileHandlers {
               .put("backend", stored.backend())
               .put("location", stored.key().relativePath())
               .put("lease_id", stored.leaseId())
-              .put("actor", actor);
+              .put("actor", actor).put("claimed_actor", claimed);
           return Bus.<JsonObject>request(vertx, Addresses.FILE_COMMIT, ref);
         })
         .onComplete(done -> slots.release())
@@ -152,7 +153,8 @@ final class FileHandlers {
     JsonObject req = new JsonObject().put("package", ctx.pathParam("id"))
         .put("path", logicalPath(ctx)).put("replace", Requests.flag(ctx, "replace"))
         .put("sha256", body.getValue("sha256")).put("size", body.getValue("size"))
-        .put("media_type", body.getValue("media_type")).put("actor", Requests.actor(ctx));
+        .put("media_type", body.getValue("media_type")).put("actor", Requests.actor(ctx))
+        .put("claimed_actor", Requests.claimedActor(ctx));
     Bus.<JsonObject>request(vertx, Addresses.FILE_ADD_BY_DIGEST, req)
         .onComplete(done -> slots.release())
         .onComplete(Responses.replying(ctx, file -> ctx.response().setStatusCode(201)

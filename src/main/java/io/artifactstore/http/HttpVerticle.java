@@ -7,6 +7,8 @@ import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.dataplane.UploadSlots;
 import io.artifactstore.metrics.HttpMetrics;
 import io.artifactstore.metrics.Metrics;
+import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.Role;
 import io.artifactstore.storage.StorageBackends;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -45,14 +47,17 @@ public final class HttpVerticle extends VerticleBase {
   private final Metrics metrics;
   private final UploadSlots uploadSlots;
   private final IntConsumer boundPort;
+  private final Authenticator authenticator;
   private HttpServer server;
 
   /**
    * {@code uploadSlots} bounds the uploads in flight across every HTTP verticle;
-   * {@code boundPort} is told the port once listening (useful when configured as 0).
+   * {@code boundPort} is told the port once listening (useful when configured as 0);
+   * {@code authenticator} (shared by every HTTP verticle) identifies callers.
    */
   public HttpVerticle(AppConfig config, StorageBackends backends, Metrics metrics,
-      UploadSlots uploadSlots, IntConsumer boundPort) {
+      UploadSlots uploadSlots, Authenticator authenticator, IntConsumer boundPort) {
+    this.authenticator = authenticator;
     this.config = config;
     this.backends = backends;
     this.metrics = metrics;
@@ -126,7 +131,8 @@ public final class HttpVerticle extends VerticleBase {
         uploadSlots);
     BlobHandlers blobs = new BlobHandlers(vertx, downloads);
     OpsHandlers ops = new OpsHandlers(vertx,
-        metrics.registry() instanceof PrometheusMeterRegistry p ? p : null);
+        metrics.registry() instanceof PrometheusMeterRegistry p ? p : null,
+        authenticator.describe());
     RetentionHandlers retention = new RetentionHandlers(vertx);
     BodyHandler json = BodyHandler.create(false)
         .setBodyLimit(config.http().maxJsonBodyBytes())
@@ -152,35 +158,58 @@ public final class HttpVerticle extends VerticleBase {
       }
       ctx.next();
     });
-    Resources api = new Resources(router);
-    api.at("/v1/packages").get(packages::list).post(json, packages::create).done();
-    api.at("/v1/packages/:id").get(packages::get).delete(json, retention::delete).done();
-    api.at("/v1/packages/:id/finalize").post(json, packages::finalizePackage).done();
-    api.at("/v1/packages/:id/manifest").get(packages::manifest).done();
-    api.at("/v1/packages/:id/verify").post(null, packages::verify).done();
-    api.at("/v1/packages/:id/retention").get(retention::status).post(json, retention::extend)
+    AccessControl access = new AccessControl(vertx, authenticator);
+    router.route().handler(access::authenticate);
+    Resources api = new Resources(router, access);
+    // Who may call what: docs/security.md holds this table.
+    AccessControl.Policy everyone = AccessControl.anyone();
+    AccessControl.Policy readAll = AccessControl.service(Role.READER);
+    AccessControl.Policy adminOnly = AccessControl.service(Role.ADMIN);
+    AccessControl.Policy readPackage = access.onPackage(Role.READER, Role.PRODUCER);
+    AccessControl.Policy writePackage = access.onPackage(Role.PRODUCER);
+    AccessControl.Policy retainPackage = access.onPackage(Role.RETENTION_ADMIN);
+    api.at("/v1/packages").get(readAll, packages::list)
+        .post(AccessControl.createPackage(), json, packages::create).done();
+    api.at("/v1/packages/:id").get(readPackage, packages::get)
+        .delete(retainPackage, json, retention::delete).done();
+    api.at("/v1/packages/:id/finalize").post(writePackage, json, packages::finalizePackage)
         .done();
-    api.at("/v1/packages/:id/holds").post(json, retention::placeHold).done();
-    api.at("/v1/packages/:id/holds/:hold_id").delete(json, retention::releaseHold).done();
-    api.at("/v1/packages/:id/events").get(retention::packageEvents).done();
+    api.at("/v1/packages/:id/manifest").get(readPackage, packages::manifest).done();
+    api.at("/v1/packages/:id/verify").post(access.onPackage(Role.ADMIN), null, packages::verify)
+        .done();
+    api.at("/v1/packages/:id/retention").get(readPackage, retention::status)
+        .post(retainPackage, json, retention::extend).done();
+    api.at("/v1/packages/:id/holds").post(retainPackage, json, retention::placeHold).done();
+    api.at("/v1/packages/:id/holds/:hold_id").delete(retainPackage, json, retention::releaseHold)
+        .done();
+    api.at("/v1/packages/:id/events").get(readPackage, retention::packageEvents).done();
     // No body handler on uploads: the body is streamed, never buffered.
-    api.at("/v1/packages/:id/files/*").getStreamed(files::download, files::current)
-        .put(files::checkUpload, files::upload).post(json, files::addByDigest).done();
-    api.at("/v1/blobs/:algorithm/:hex").getStreamed(blobs::download, Resources.NO_STATE).done();
-    api.at("/v1/retention/eligible").get(retention::eligible).done();
-    api.at("/v1/retention/sweep").post(json, retention::sweep).done();
-    api.at("/v1/events").get(retention::feed).done();
-    api.at("/v1/audit/verify").get(retention::verify).done();
-    api.at("/v1/stats").get(packages::stats).done();
-    api.at("/v1/admin/fsck").post(json, new AdminHandlers(vertx)::fsck).done();
-    api.at("/health").get(ops::health).done();
-    api.at("/health/ready").get(ops::health).done();
-    api.at("/health/live").get(ops::live).done();
+    api.at("/v1/packages/:id/files/*")
+        .getStreamed(readPackage, files::download, files::current)
+        .put(writePackage, files::checkUpload, files::upload)
+        .post(access.addByDigest(), json, files::addByDigest).done();
+    api.at("/v1/blobs/:algorithm/:hex")
+        .getStreamed(readAll, blobs::download, Resources.NO_STATE).done();
+    api.at("/v1/retention/eligible").get(readAll, retention::eligible).done();
+    api.at("/v1/retention/sweep").post(adminOnly, json, retention::sweep).done();
+    api.at("/v1/events").get(readAll, retention::feed).done();
+    api.at("/v1/audit/verify").get(readAll, retention::verify).done();
+    api.at("/v1/stats").get(readAll, packages::stats).done();
+    api.at("/v1/admin/fsck").post(adminOnly, json, new AdminHandlers(vertx)::fsck).done();
+    TokenHandlers tokens = new TokenHandlers(vertx, authenticator.anonymous().reason());
+    api.at("/v1/tokens").get(adminOnly, tokens::list).post(adminOnly, json, tokens::create)
+        .done();
+    api.at("/v1/tokens/:token_id").get(adminOnly, tokens::get)
+        .delete(adminOnly, json, tokens::revoke).done();
+    api.at("/v1/identity").get(everyone, tokens::identity).done();
+    api.at("/health").get(everyone, ops::health).done();
+    api.at("/health/ready").get(everyone, ops::health).done();
+    api.at("/health/live").get(everyone, ops::live).done();
     if (metrics.registry() instanceof PrometheusMeterRegistry) {
-      api.at("/metrics").get(ops::metrics).done();
+      api.at("/metrics").get(everyone, ops::metrics).done();
     }
-    api.at("/openapi.yaml").get(ops::openApi).done();
-    api.at("/v1/openapi.yaml").get(ops::openApi).done();
+    api.at("/openapi.yaml").get(everyone, ops::openApi).done();
+    api.at("/v1/openapi.yaml").get(everyone, ops::openApi).done();
 
     vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_INVALIDATE,
         m -> files.invalidate(CacheInvalidation.fromJson(m.body())));

@@ -25,7 +25,11 @@ final class OpsHandlers {
   private final HealthChecks checks;
   private final PrometheusMeterRegistry prometheus;
 
-  OpsHandlers(Vertx vertx, PrometheusMeterRegistry prometheus) {
+  private final JsonObject security;
+
+  /** {@code security} is reported as is by {@code /health}: how callers are authenticated. */
+  OpsHandlers(Vertx vertx, PrometheusMeterRegistry prometheus, JsonObject security) {
+    this.security = security;
     this.openApi = resource("docs/openapi.yaml");
     this.prometheus = prometheus;
     this.checks = HealthChecks.create(vertx)
@@ -43,7 +47,8 @@ final class OpsHandlers {
    * {@code GET /health}: the database (through the registry) and every storage backend (through
    * the data plane); 200 when all are up, 503 with the failing check's detail otherwise.
    * {@code {status: UP|DOWN, checks: [{id, status, data}], outcome, degraded}}: degraded when
-   * a storage backend is below its free-space threshold.
+   * a storage backend is below its free-space threshold; {@code security}: {@code
+   * {anonymous_roles: [..], anonymous: "<why>", authentication: ["api_token"]}}.
    */
   Future<Representation> health(RoutingContext ctx) {
     return checks.checkStatus().map(result -> {
@@ -54,6 +59,7 @@ final class OpsHandlers {
           .map(c -> ((JsonObject) c).getJsonObject("data", new JsonObject()))
           .anyMatch(d -> d.getBoolean("degraded", false));
       json.put("degraded", degraded);
+      json.put("security", security.copy());
       return new Representation(result.getUp() ? 200 : 503, "application/json", json.toBuffer(),
           null, null);
     });

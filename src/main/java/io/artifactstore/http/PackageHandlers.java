@@ -31,7 +31,8 @@ final class PackageHandlers {
   }
 
   void create(RoutingContext ctx) {
-    JsonObject body = Requests.jsonBody(ctx, false).put("actor", Requests.actor(ctx));
+    JsonObject body = Requests.jsonBody(ctx, false).put("actor", Requests.actor(ctx))
+        .put("claimed_actor", Requests.claimedActor(ctx));
     Bus.<JsonObject>request(vertx, Addresses.PACKAGE_CREATE, body)
         .onComplete(Responses.replying(ctx, pkg -> Responses.json(ctx, 201, pkg, "/v1/packages/" + pkg.getString("id"))));
   }
@@ -65,7 +66,8 @@ final class PackageHandlers {
   void finalizePackage(RoutingContext ctx) {
     Requests.jsonBody(ctx, true);
     Bus.<JsonObject>request(vertx, Addresses.PACKAGE_FINALIZE,
-            new JsonObject().put("id", ctx.pathParam("id")).put("actor", Requests.actor(ctx)))
+            new JsonObject().put("id", ctx.pathParam("id")).put("actor", Requests.actor(ctx))
+        .put("claimed_actor", Requests.claimedActor(ctx)))
         .onComplete(Responses.replying(ctx, pkg -> Responses.json(ctx, 200, pkg, null)));
   }
 

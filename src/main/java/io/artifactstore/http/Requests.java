@@ -15,7 +15,10 @@ import io.vertx.ext.web.RoutingContext;
 /** Small helpers shared by the route handlers. */
 final class Requests {
 
-  /** Header naming who acts. Recorded in the event log as claimed; not authenticated yet. */
+  /**
+   * Header naming who acts on whose behalf, as the caller claims: recorded in the event's
+   * payload as {@code claimed_actor}, beside the verified actor.
+   */
   static final String ACTOR_HEADER = "X-Actor";
 
   private Requests() {}
@@ -87,16 +90,31 @@ final class Requests {
     }
   }
 
+  /** The verified identity of the caller, as the event log records it (Identity#actor). */
   static String actor(RoutingContext ctx) {
+    return AccessControl.identity(ctx).actor();
+  }
+
+  /**
+   * The name the caller claims in {@code X-Actor}, or null: recorded beside the verified actor,
+   * never instead of it. {@code invalid_request} unless printable ASCII of at most 256
+   * characters.
+   */
+  static String claimedActor(RoutingContext ctx) {
     String actor = ctx.request().getHeader(ACTOR_HEADER);
     if (actor == null || actor.isBlank()) {
-      return "anonymous";
+      return null;
     }
     if (actor.length() > 256 || actor.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
       throw new ApiException(ErrorCode.INVALID_REQUEST,
           ACTOR_HEADER + " must be printable ASCII of at most 256 characters");
     }
     return actor.trim();
+  }
+
+  /** {@code req} with {@code actor} and, when claimed, {@code claimed_actor}. */
+  static JsonObject withActor(RoutingContext ctx, JsonObject req) {
+    return req.put("actor", actor(ctx)).put("claimed_actor", claimedActor(ctx));
   }
 
   static boolean flag(RoutingContext ctx, String name) {

@@ -57,9 +57,11 @@ final class Resources {
   static final CurrentValidators NO_STATE = ctx -> Future.succeededFuture(Optional.empty());
 
   private final Router router;
+  private final AccessControl access;
 
-  Resources(Router router) {
+  Resources(Router router, AccessControl access) {
     this.router = router;
+    this.access = access;
   }
 
   /** A resource at {@code path} (Vert.x path syntax: {@code :param}, trailing {@code *}). */
@@ -83,31 +85,41 @@ final class Resources {
       });
     }
 
-    /** GET and HEAD answered by {@code renderer}, whose answer is also the current state. */
-    Resource get(Renderer renderer) {
+    /**
+     * GET and HEAD, for callers {@code policy} admits, answered by {@code renderer}, whose
+     * answer is also the current state.
+     */
+    Resource get(AccessControl.Policy policy, Renderer renderer) {
       current = ctx -> renderer.render(ctx).map(r -> Optional.of(r.validators()));
-      return read(ctx -> renderer.render(ctx).onComplete(Responses.replying(ctx, r -> Responses.send(ctx, r))));
+      return read(policy, ctx -> renderer.render(ctx)
+          .onComplete(Responses.replying(ctx, r -> Responses.send(ctx, r))));
     }
 
     /**
      * GET and HEAD through {@code handler}, which streams its answer and evaluates the
      * preconditions itself; {@code currentState} serves the state-changing methods.
      */
-    Resource getStreamed(Handler<RoutingContext> handler, CurrentValidators currentState) {
+    Resource getStreamed(AccessControl.Policy policy, Handler<RoutingContext> handler,
+        CurrentValidators currentState) {
       current = currentState;
-      return read(handler);
+      return read(policy, handler);
     }
 
-    private Resource read(Handler<RoutingContext> handler) {
+    private Resource read(AccessControl.Policy policy, Handler<RoutingContext> handler) {
       methods.add(HttpMethod.GET);
       methods.add(HttpMethod.HEAD);
-      router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(handler);
+      router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD)
+          .handler(access.enforce(policy)).handler(handler);
       return this;
     }
 
-    /** POST; {@code body} (a body handler, run before the preconditions) may be null. */
-    Resource post(Handler<RoutingContext> body, Handler<RoutingContext> handler) {
-      return unsafe(HttpMethod.POST, body, handler);
+    /**
+     * POST; {@code body} (a body handler, run before the policy and the preconditions) may be
+     * null.
+     */
+    Resource post(AccessControl.Policy policy, Handler<RoutingContext> body,
+        Handler<RoutingContext> handler) {
+      return unsafe(HttpMethod.POST, policy, body, handler);
     }
 
     /**
@@ -115,23 +127,30 @@ final class Resources {
      * before its preconditions are evaluated, as a request that would be refused anyway must
      * not be answered 412 (RFC 9110 section 13.2.1).
      */
-    Resource put(Handler<RoutingContext> check, Handler<RoutingContext> handler) {
-      return unsafe(HttpMethod.PUT, check, handler);
-    }
-
-    Resource delete(Handler<RoutingContext> body, Handler<RoutingContext> handler) {
-      return unsafe(HttpMethod.DELETE, body, handler);
-    }
-
-    private Resource unsafe(HttpMethod method, Handler<RoutingContext> body,
+    Resource put(AccessControl.Policy policy, Handler<RoutingContext> check,
         Handler<RoutingContext> handler) {
+      return unsafe(HttpMethod.PUT, policy, check, handler);
+    }
+
+    Resource delete(AccessControl.Policy policy, Handler<RoutingContext> body,
+        Handler<RoutingContext> handler) {
+      return unsafe(HttpMethod.DELETE, policy, body, handler);
+    }
+
+    private Resource unsafe(HttpMethod method, AccessControl.Policy policy,
+        Handler<RoutingContext> body, Handler<RoutingContext> handler) {
       methods.add(method);
       Route route = router.route(path).method(method);
-      if (body instanceof io.vertx.ext.web.handler.BodyHandler) {
-        route.handler(JsonOnly.INSTANCE);
-      }
-      if (body != null) {
-        route.handler(body);
+      boolean json = body instanceof io.vertx.ext.web.handler.BodyHandler;
+      if (json) {
+        // The policy may need the body (the producer of a package to create): it runs after.
+        route.handler(JsonOnly.INSTANCE).handler(body).handler(access.enforce(policy));
+      } else {
+        // A streamed body stays unread until the caller is admitted.
+        route.handler(access.enforce(policy));
+        if (body != null) {
+          route.handler(body);
+        }
       }
       route.handler(this::preconditions);
       route.handler(handler);

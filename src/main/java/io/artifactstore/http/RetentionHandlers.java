@@ -57,7 +57,8 @@ final class RetentionHandlers {
       throw new ApiException(ErrorCode.INVALID_PARAMETER, "dry_run must be true or false");
     }
     forward(ctx, Addresses.RETENTION_SWEEP, new JsonObject().put("dry_run", dry.equals("true"))
-        .put("actor", Requests.actor(ctx)), 200);
+        .put("actor", Requests.actor(ctx))
+        .put("claimed_actor", Requests.claimedActor(ctx)), 200);
   }
 
   Future<Representation> packageEvents(RoutingContext ctx) {
@@ -112,7 +113,8 @@ final class RetentionHandlers {
 
   private static JsonObject body(RoutingContext ctx, boolean optional) {
     return Requests.jsonBody(ctx, optional).put("id", ctx.pathParam("id"))
-        .put("actor", Requests.actor(ctx));
+        .put("actor", Requests.actor(ctx))
+        .put("claimed_actor", Requests.claimedActor(ctx));
   }
 
   /** A JSON body if there is one, else {@code ?reason=} from the query. */

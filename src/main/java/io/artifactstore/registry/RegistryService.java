@@ -116,10 +116,39 @@ public final class RegistryService {
               .put("metadata", metadata)
               .put("created_at", now)
               .put("expires_at", seconds.map(s -> now + s * 1000).orElse(null));
-          return log.record(conn, new EventDraft(EventType.PACKAGE_CREATED, id, actor, payload));
+          return log.record(conn, EventDraft.claimed(EventType.PACKAGE_CREATED, id, actor, req, payload));
         })
         .compose(e -> loadPackage(conn, id)))
         .map(PackageViews::packageJson);
+  }
+
+  /** {@code {id, producer}} of package {@code id}; {@code package_not_found}. */
+  public Future<JsonObject> producerOf(String id) {
+    if (!PackageIds.isWellFormed(id)) {
+      return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FOUND, "no package " + id));
+    }
+    return db.query("SELECT producer FROM packages WHERE id = ?", id).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ApiException(ErrorCode.PACKAGE_NOT_FOUND, "no package " + id);
+      }
+      return new JsonObject().put("id", id)
+          .put("producer", rows.iterator().next().getString("producer"));
+    });
+  }
+
+  /**
+   * {@code {producers: [..]}}: the distinct producers of the packages (neither deleted nor failed)
+   * that hold content {@code sha256} (lowercase hex).
+   */
+  public Future<JsonObject> producersOf(String sha256) {
+    return db.query("SELECT DISTINCT p.producer FROM files f JOIN packages p "
+            + "ON p.id = f.package_id WHERE f.sha256 = ? AND p.status NOT IN ('deleted', 'failed') "
+            + "ORDER BY p.producer", sha256)
+        .map(rows -> {
+          io.vertx.core.json.JsonArray producers = new io.vertx.core.json.JsonArray();
+          rows.forEach(r -> producers.add(r.getString("producer")));
+          return new JsonObject().put("producers", producers);
+        });
   }
 
   /** A package with its files. */
@@ -216,7 +245,7 @@ public final class RegistryService {
               JsonObject file = new JsonObject().put("package_id", pkg).put("path", path)
                   .put("size", size).put("sha256", sha256).put("blake3", blake3)
                   .put("media_type", mediaType);
-              return log.record(conn, new EventDraft(EventType.FILE_ADDED, pkg, actor, file));
+              return log.record(conn, EventDraft.claimed(EventType.FILE_ADDED, pkg, actor, ref, file));
             })
             .compose(e -> db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
                 + " FROM files WHERE package_id = ? AND path = ?", pkg, path))))
@@ -270,7 +299,7 @@ public final class RegistryService {
           JsonObject file = new JsonObject().put("package_id", pkg).put("path", path)
               .put("size", size).put("sha256", sha).put("blake3", blob.getString("blake3"))
               .put("media_type", mediaType);
-          return log.record(conn, new EventDraft(EventType.FILE_ADDED, pkg, actor, file));
+          return log.record(conn, EventDraft.claimed(EventType.FILE_ADDED, pkg, actor, req, file));
         })
         .compose(e -> db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
             + " FROM files WHERE package_id = ? AND path = ?", pkg, path)))
@@ -430,7 +459,7 @@ public final class RegistryService {
                     .put("manifest", manifest)
                     .put("manifest_digest", "sha256:" + sha256Hex(manifest));
                 return log.record(conn,
-                    new EventDraft(EventType.PACKAGE_FINALIZED, id, actor, payload));
+                    EventDraft.claimed(EventType.PACKAGE_FINALIZED, id, actor, req, payload));
               });
         })
         .compose(v -> loadPackage(conn, id)))

@@ -47,6 +47,10 @@ public final class RegistryVerticle extends VerticleBase {
         serve(Addresses.PACKAGE_GET, m -> registry.getPackage(m.getString("id")))
             .completion(),
         serve(Addresses.PACKAGE_LIST, registry::listPackages).completion(),
+        serve(Addresses.PACKAGE_PRODUCER, m -> registry.producerOf(m.getString("id")))
+            .completion(),
+        serve(Addresses.BLOB_PRODUCERS, m -> registry.producersOf(m.getString("sha256")))
+            .completion(),
         serve(Addresses.PACKAGE_FINALIZE,
             m -> registry.finalizePackage(m.getString("id"), m).onSuccess(this::changed))
             .completion(),

@@ -86,7 +86,7 @@ public final class RetentionService {
         JsonObject payload = new JsonObject().put("id", id).put("retention_class", newClass)
             .put("expires_at", expires).put("previous_retention_class", currentClass)
             .put("previous_expires_at", current).put("reason", reason);
-        return log.record(conn, new EventDraft(EventType.RETENTION_EXTENDED, id, actor, payload));
+        return log.record(conn, EventDraft.claimed(EventType.RETENTION_EXTENDED, id, actor, req, payload));
       }).compose(e -> loadPackage(conn, id))
           .compose(p2 -> activeHolds(conn, id).map(h -> statusJson(p2, h, now())));
     }));
@@ -102,7 +102,7 @@ public final class RetentionService {
       requireNotGone(p);
       JsonObject payload = new JsonObject().put("hold_id", holdId).put("package_id", id)
           .put("reason", reason).put("reference", reference);
-      return log.record(conn, new EventDraft(EventType.HOLD_PLACED, id, actor, payload));
+      return log.record(conn, EventDraft.claimed(EventType.HOLD_PLACED, id, actor, req, payload));
     }).compose(e -> hold(conn, id, holdId)));
   }
 
@@ -119,7 +119,7 @@ public final class RetentionService {
           }
           JsonObject payload = new JsonObject().put("hold_id", holdId).put("package_id", id)
               .put("reason", reason);
-          return log.record(conn, new EventDraft(EventType.HOLD_RELEASED, id, actor, payload));
+          return log.record(conn, EventDraft.claimed(EventType.HOLD_RELEASED, id, actor, req, payload));
         })
         .compose(e -> hold(conn, id, holdId)));
   }
@@ -175,7 +175,7 @@ public final class RetentionService {
           JsonObject payload = new JsonObject().put("id", id)
               .put("manifest_digest", p.getString("manifest_digest"))
               .put("reason", reason == null ? "retention expired" : reason);
-          return log.record(conn, new EventDraft(EventType.PACKAGE_DELETED, id, actor, payload));
+          return log.record(conn, EventDraft.claimed(EventType.PACKAGE_DELETED, id, actor, req, payload));
         }))
         .compose(v -> loadPackage(conn, id))
         .map(RetentionService::tombstone));

@@ -36,15 +36,9 @@ class CommandsTest {
   void badConfigStopsServe() throws Exception {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, "{\"http\":{\"port\":\"eighty\"}}");
-    var err = new java.io.ByteArrayOutputStream();
-    var old = System.err;
-    System.setErr(new java.io.PrintStream(err, true));
-    try {
-      assertEquals(2, run("serve", "--config", file.toString()).code());
-    } finally {
-      System.setErr(old);
-    }
-    assertTrue(err.toString().contains("http.port"), err.toString());
+    Run r = run("serve", "--config", file.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("http.port"), r.err());
   }
 
   @Test

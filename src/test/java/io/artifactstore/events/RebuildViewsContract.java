@@ -38,6 +38,7 @@ abstract class RebuildViewsContract {
     VIEWS.put("blobs", "sha256");
     VIEWS.put("blob_locations", "sha256, backend");
     VIEWS.put("blob_removals", "sha256, backend");
+    VIEWS.put("api_tokens", "id");
   }
 
   @TempDir
@@ -93,6 +94,13 @@ abstract class RebuildViewsContract {
     String lost = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"d\"}")
         .json().getString("id");
     integrityRepairs(http, lost);
+    // Tokens: one revoked, one still active.
+    JsonObject token = http.postJson("/v1/tokens", "{\"name\":\"ci\",\"roles\":[\"producer\"],"
+        + "\"producer_scope\":[\"ci/*\"],\"expires_in\":\"P30D\"}").json();
+    http.postJson("/v1/tokens", "{\"name\":\"reader\",\"roles\":[\"reader\"],"
+        + "\"expires_in\":\"never\"}");
+    assertEquals(200, http.send("DELETE", "/v1/tokens/" + token.getString("id") + "?reason=left",
+        java.net.http.HttpRequest.BodyPublishers.noBody()).status());
   }
 
   /**
@@ -155,9 +163,11 @@ abstract class RebuildViewsContract {
     assertEquals(5, before.getJsonArray("files").size());
     assertEquals(1, before.getJsonArray("blob_removals").size());
     assertEquals(2, before.getJsonArray("holds").size());
+    assertEquals(2, before.getJsonArray("api_tokens").size());
     // Damage the views so that a rebuild that did nothing would be caught.
     db.query("UPDATE packages SET subject = 'damaged', file_count = 99").await();
     db.query("DELETE FROM files").await();
+    db.query("UPDATE api_tokens SET revoked_at = NULL").await();
     assertNotEquals(before, snapshot());
 
     long events = new ViewRebuilder(new EventLog(db, Clock.systemUTC())).rebuild().await();

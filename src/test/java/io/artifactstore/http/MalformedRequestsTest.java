@@ -34,8 +34,8 @@ class MalformedRequestsTest {
 
   @BeforeAll
   void start(@TempDir Path dir) {
-    log = LogCapture.start();
     server = TestServer.start(TestDatabases.Kind.SQLITE, dir);
+    log = LogCapture.start();
     http = new Http(server.baseUrl());
     pkg = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}").json()
         .getString("id");

@@ -232,6 +232,26 @@ class OpenApiContractTest {
     String statsTag = get("/v1/stats").header("ETag");
     get("/v1/stats", "If-None-Match", statsTag);
 
+    // Tokens, identity, and what a bad credential gets.
+    Http.Response token = json("POST", "/v1/tokens", "{\"name\":\"ci\",\"roles\":[\"producer\"],"
+        + "\"producer_scope\":[\"ci/*\"],\"expires_in\":\"P30D\"}");
+    String tokenId = token.json().getString("id");
+    String secret = token.json().getString("token");
+    json("POST", "/v1/tokens", "{\"name\":\"Bad Name\",\"roles\":[]}");
+    get("/v1/tokens");
+    get("/v1/tokens/" + tokenId);
+    get("/v1/tokens/tok_00000000000000000000");
+    get("/v1/identity");
+    get("/v1/identity", "Authorization", "Bearer " + secret);
+    get("/v1/stats", "Authorization", "Bearer " + secret);
+    get("/v1/packages/" + id, "Authorization", "Bearer " + secret);
+    json("POST", "/v1/packages", "{\"producer\":\"other\",\"subject\":\"s\"}",
+        "Authorization", "Bearer " + secret);
+    send("DELETE", "/v1/tokens/" + tokenId + "?reason=done", null);
+    get("/v1/identity", "Authorization", "Bearer " + secret);
+    get("/v1/stats", "Authorization", "Bearer a b");
+    get("/v1/stats", "Authorization", "Basic dXNlcjpwYXNz");
+
     assertEquals(List.of(), violations);
   }
 

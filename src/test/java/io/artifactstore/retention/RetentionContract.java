@@ -164,7 +164,8 @@ abstract class RetentionContract {
         "{\"reason\":\"litigation\",\"reference\":\"CASE-1\"}", "X-Actor", "legal");
     assertEquals(201, h1.status(), h1.text());
     String hold1 = h1.json().getString("hold_id");
-    assertEquals("legal", h1.json().getString("placed_by"));
+    // The verified caller (anonymous on loopback by default), not the claimed X-Actor.
+    assertEquals("anonymous", h1.json().getString("placed_by"));
     String hold2 = http.postJson("/v1/packages/" + id + "/holds", "{\"reason\":\"audit\"}")
         .json().getString("hold_id");
     JsonObject status = retention(id);
@@ -223,7 +224,7 @@ abstract class RetentionContract {
     JsonObject t = deleted.json();
     assertEquals("deleted", t.getString("status"));
     assertEquals(digest, t.getString("manifest_digest"));
-    assertEquals("ops", t.getString("deleted_by"));
+    assertEquals("anonymous", t.getString("deleted_by"));
     assertEquals("cleanup", t.getString("delete_reason"));
     assertNotNull(t.getString("deleted_at"));
 
@@ -367,7 +368,8 @@ abstract class RetentionContract {
   }
 
   @Test
-  @DisplayName("every retention change and hold is in the package's history with its actor")
+  @DisplayName("every retention change and hold is in the package's history with its verified "
+      + "actor, and the name claimed in X-Actor beside it")
   void historyRecordsActors() {
     String id = finalized("transient", "e".getBytes());
     http.postJson("/v1/packages/" + id + "/holds", "{\"reason\":\"r\"}", "X-Actor", "carol");
@@ -380,9 +382,15 @@ abstract class RetentionContract {
     }
     assertEquals(List.of("package.created", "file.added", "package.finalized", "hold.placed",
         "retention.extended"), types);
-    assertEquals("alice", items.getJsonObject(0).getString("actor"));
-    assertEquals("carol", items.getJsonObject(3).getString("actor"));
-    assertEquals("dave", items.getJsonObject(4).getString("actor"));
+    for (int i = 0; i < items.size(); i++) {
+      assertEquals("anonymous", items.getJsonObject(i).getString("actor"));
+    }
+    assertEquals("alice", items.getJsonObject(0).getJsonObject("payload")
+        .getString("claimed_actor"));
+    assertEquals("carol", items.getJsonObject(3).getJsonObject("payload")
+        .getString("claimed_actor"));
+    assertEquals("dave", items.getJsonObject(4).getJsonObject("payload")
+        .getString("claimed_actor"));
     assertEquals("transient", items.getJsonObject(4).getJsonObject("payload")
         .getString("previous_retention_class"));
   }

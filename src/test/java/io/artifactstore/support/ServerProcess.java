@@ -144,5 +144,14 @@ public final class ServerProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
     }
+    pump.join(TimeUnit.SECONDS.toMillis(30));
+    try {
+      List<String> secrets = SecretScanner.secretsIn(log());
+      if (!secrets.isEmpty()) {
+        throw new AssertionError("the server process logged a token secret: " + secrets);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

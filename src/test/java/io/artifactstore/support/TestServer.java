@@ -51,6 +51,7 @@ public final class TestServer implements AutoCloseable {
     // Integrity reconciliation repairs on its own; tests that want it turn it on.
     json.getJsonObject("integrity").put("reconcile_interval", "never");
     tweak.accept(json);
+    SecretScanner.install();
     AppConfig config = ConfigLoader.parse(json);
     PrometheusMeterRegistry registry = Application.newRegistry();
     Vertx vertx = Application.newVertx(registry);
@@ -90,5 +91,6 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop().eventually(vertx::close).await();
+    SecretScanner.assertNoSecretLogged();
   }
 }

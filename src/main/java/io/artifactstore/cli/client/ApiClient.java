@@ -248,7 +248,12 @@ public final class ApiClient {
     }
     String text = "server answered " + status + (code != null ? " " + code : "")
         + (message != null ? ": " + message : "");
-    int exit = status == 404 || status == 410 ? ExitCodes.NOT_FOUND : ExitCodes.FAILED;
+    int exit = switch (status) {
+      case 404, 410 -> ExitCodes.NOT_FOUND;
+      case 401 -> ExitCodes.UNAUTHENTICATED;
+      case 403 -> ExitCodes.FORBIDDEN;
+      default -> ExitCodes.FAILED;
+    };
     throw new ClientException(exit, text, status, code, null);
   }
 

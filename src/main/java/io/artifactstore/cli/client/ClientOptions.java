@@ -14,8 +14,14 @@ public final class ClientOptions {
   String server;
 
   @Option(names = "--token", paramLabel = "TOKEN",
-      description = "Bearer token sent as 'Authorization: Bearer' (env ARTIFACTSTORE_TOKEN).")
+      description = "API token sent as 'Authorization: Bearer' (env ARTIFACTSTORE_TOKEN); "
+          + "prefer --token-file or the environment, as other users can read a command line.")
   String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "Read the API token from FILE (its first line; env "
+          + "ARTIFACTSTORE_TOKEN_FILE).")
+  java.nio.file.Path tokenFile;
 
   @Option(names = "--actor", paramLabel = "NAME",
       description = "Who acts, sent as X-Actor (env ARTIFACTSTORE_ACTOR).")
@@ -51,8 +57,37 @@ public final class ClientOptions {
     return s;
   }
 
+  /**
+   * The token: {@code --token}, else {@code --token-file}, else {@code ARTIFACTSTORE_TOKEN},
+   * else the file {@code ARTIFACTSTORE_TOKEN_FILE} names; null for none. Never printed.
+   */
   public String token() {
-    return firstNonBlank(token, System.getenv("ARTIFACTSTORE_TOKEN"), null);
+    if (token != null && !token.isBlank()) {
+      return token.trim();
+    }
+    if (tokenFile != null) {
+      return readToken(tokenFile);
+    }
+    String env = System.getenv("ARTIFACTSTORE_TOKEN");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    String envFile = System.getenv("ARTIFACTSTORE_TOKEN_FILE");
+    return envFile == null || envFile.isBlank() ? null : readToken(java.nio.file.Path.of(envFile));
+  }
+
+  private static String readToken(java.nio.file.Path file) {
+    try {
+      java.util.List<String> lines = java.nio.file.Files.readAllLines(file);
+      String first = lines.isEmpty() ? "" : lines.get(0).trim();
+      if (first.isEmpty()) {
+        throw new ClientException(ExitCodes.USAGE, "the token file " + file + " is empty");
+      }
+      return first;
+    } catch (java.io.IOException e) {
+      throw new ClientException(ExitCodes.USAGE, "cannot read the token file " + file + ": "
+          + e.getClass().getSimpleName());
+    }
   }
 
   public String actor() {

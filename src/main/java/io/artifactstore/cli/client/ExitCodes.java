@@ -17,6 +17,10 @@ public final class ExitCodes {
   public static final int UNREACHABLE = 3;
   /** The package, file or hold does not exist (or no longer serves files). */
   public static final int NOT_FOUND = 4;
+  /** The server wants credentials, or refused the ones given (401): none, unknown, expired. */
+  public static final int UNAUTHENTICATED = 6;
+  /** The credentials are valid but do not allow the request (403). */
+  public static final int FORBIDDEN = 7;
 
   private ExitCodes() {}
 }

@@ -528,13 +528,48 @@ class ClientEndToEndTest {
   }
 
   @Test
-  @DisplayName("the token and actor options become Authorization and X-Actor")
+  @DisplayName("--token and --token-file authenticate the push; the verified token is the actor "
+      + "and --actor is recorded beside it; 401 and 403 exit with their codes")
   void tokenAndActor() throws Exception {
-    startServer();
+    startServer(json -> json.getJsonObject("security").put("anonymous", "none"));
     Path dir = tmp.resolve("t");
     write(dir, "a.txt", "a");
+    // The first admin token comes from the offline bootstrap against the server's database.
+    Path config = tmp.resolve("server.json");
+    java.nio.file.Files.writeString(config, server.configJson().encode());
+    Run boot = raw("token", "create", "--bootstrap", "--config", config.toString(),
+        "--name", "first-admin", "--role", "admin");
+    assertEquals(0, boot.code(), boot.err());
+    String admin = boot.out().trim();
+    assertTrue(admin.startsWith("arst_"), admin);
+    Run created = ok("token", "create", "--token", admin, "--name", "ci", "--role", "producer",
+        "--producer", "p*", "--json");
+    String secret = created.json().getString("token");
+    String tokenId = created.json().getString("id");
+
     String id = ok("push", dir.toString(), "--producer", "p", "--actor", "alice@example.org",
-        "--token", "secret-token", "--json").json().getString("id");
-    assertEquals("alice@example.org", pkg(id).getString("created_by"));
+        "--token", secret, "--json").json().getString("id");
+    JsonObject shown = http.get("/v1/packages/" + id, "Authorization", "Bearer " + admin).json();
+    assertEquals("token:ci/" + tokenId, shown.getString("created_by"));
+    JsonObject first = http.get("/v1/packages/" + id + "/events",
+        "Authorization", "Bearer " + admin).json().getJsonArray("items").getJsonObject(0);
+    assertEquals("alice@example.org", first.getJsonObject("payload").getString("claimed_actor"));
+
+    Path tokenFile = tmp.resolve("token");
+    java.nio.file.Files.writeString(tokenFile, secret + "\n");
+    ok("push", dir.toString(), "--producer", "p2", "--token-file", tokenFile.toString());
+    Run outOfScope = cli("push", dir.toString(), "--producer", "other", "--token-file",
+        tokenFile.toString());
+    assertEquals(ExitCodes.FORBIDDEN, outOfScope.code(), outOfScope.err());
+    assertTrue(outOfScope.err().contains("producer_not_in_scope"), outOfScope.err());
+    Run anonymous = cli("ls");
+    assertEquals(ExitCodes.UNAUTHENTICATED, anonymous.code(), anonymous.err());
+    ok("token", "revoke", tokenId, "--token", admin, "--reason", "rotated");
+    Run revoked = cli("push", dir.toString(), "--producer", "p", "--token", secret);
+    assertEquals(ExitCodes.UNAUTHENTICATED, revoked.code(), revoked.err());
+    // The secret is printed only by the command that created it.
+    for (Run r : List.of(outOfScope, anonymous, revoked)) {
+      assertFalse((r.out() + r.err()).contains(secret), "the secret was printed");
+    }
   }
 }
