@@ -47,7 +47,7 @@ class GracefulShutdownTest {
     Socket s = new Socket("127.0.0.1", port);
     s.setSoTimeout(120_000);
     OutputStream out = s.getOutputStream();
-    out.write(("PUT " + url + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
+    out.write(("PUT " + url + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length
         + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     String interim = new String(s.getInputStream().readNBytes(25), StandardCharsets.ISO_8859_1);

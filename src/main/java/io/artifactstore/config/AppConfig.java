@@ -68,9 +68,13 @@ public record AppConfig(
    * {@code security.anonymous} ({@code auto}, {@code none} or roles), resolved at startup by
    * {@code security.AnonymousAccess}. API tokens created without an expiry expire after
    * {@code tokenDefaultTtl}; a verified token is trusted for {@code tokenCacheTtl} before it is
-   * looked up again (a revocation on this instance takes effect at once).
+   * looked up again (a revocation on this instance takes effect at once). {@code allowedHosts}
+   * are the host names (lowercase, no port) the server answers for, empty for any;
+   * {@code corsOrigins} the origins ({@code scheme://host[:port]}) allowed cross-origin, empty
+   * for none (CORS off).
    */
-  public record Security(String anonymous, Duration tokenDefaultTtl, Duration tokenCacheTtl) {}
+  public record Security(String anonymous, Duration tokenDefaultTtl, Duration tokenCacheTtl,
+      java.util.List<String> allowedHosts, java.util.List<String> corsOrigins) {}
 
   /** The sweeper: off by default; {@code dryRun} reports what it would delete, deletes nothing. */
   public record Sweeper(boolean enabled, Duration interval, boolean dryRun) {}

@@ -57,6 +57,13 @@ public final class ConfigKeys {
   public static final String SECURITY_ANONYMOUS = "security.anonymous";
   public static final String SECURITY_TOKEN_DEFAULT_TTL = "security.token_default_ttl";
   public static final String SECURITY_TOKEN_CACHE_TTL = "security.token_cache_ttl";
+  /**
+   * Host names the server answers for ({@code Host}), comma-separated; {@code auto}: the
+   * loopback names when bound to loopback, any otherwise; {@code *}: any.
+   */
+  public static final String SECURITY_ALLOWED_HOSTS = "security.allowed_hosts";
+  /** Origins allowed cross-origin (CORS), comma-separated; empty: CORS off. */
+  public static final String SECURITY_CORS_ORIGINS = "security.cors_origins";
 
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS =

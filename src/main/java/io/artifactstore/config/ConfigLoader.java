@@ -256,9 +256,64 @@ public final class ConfigLoader {
     AppConfig.Security security = new AppConfig.Security(
         string(c, ConfigKeys.SECURITY_ANONYMOUS),
         positiveDuration(c, ConfigKeys.SECURITY_TOKEN_DEFAULT_TTL),
-        positiveDuration(c, ConfigKeys.SECURITY_TOKEN_CACHE_TTL));
+        positiveDuration(c, ConfigKeys.SECURITY_TOKEN_CACHE_TTL),
+        allowedHosts(c, http.host()),
+        corsOrigins(c));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper), integrity, security);
+  }
+
+  /** {@code security.allowed_hosts}: see ConfigKeys; loopback names are its {@code auto}. */
+  private static java.util.List<String> allowedHosts(JsonObject c, String boundHost) {
+    String key = ConfigKeys.SECURITY_ALLOWED_HOSTS;
+    String v = string(c, key).trim().toLowerCase(java.util.Locale.ROOT);
+    if (v.equals("*")) {
+      return java.util.List.of();
+    }
+    if (v.equals("auto")) {
+      String h = boundHost.trim().toLowerCase(java.util.Locale.ROOT);
+      boolean loopback = h.equals("localhost") || h.startsWith("127.") || h.equals("::1")
+          || h.equals("[::1]");
+      if (!loopback) {
+        return java.util.List.of();
+      }
+      java.util.Set<String> names = new java.util.LinkedHashSet<>(
+          java.util.List.of("localhost", "127.0.0.1", "[::1]"));
+      names.add(h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h);
+      return java.util.List.copyOf(names);
+    }
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (String n : v.split(",")) {
+      String name = n.trim();
+      if (!name.matches("[a-z0-9.-]+|\\[[0-9a-f:.]+\\]")) {
+        throw new ConfigException(key, "must be auto, * or a comma-separated list of host names "
+            + "(IPv6 addresses in brackets, no ports), got '" + n.trim() + "'");
+      }
+      names.add(name);
+    }
+    return java.util.List.copyOf(names);
+  }
+
+  /** {@code security.cors_origins}: {@code scheme://host[:port]} each, comma-separated. */
+  private static java.util.List<String> corsOrigins(JsonObject c) {
+    String key = ConfigKeys.SECURITY_CORS_ORIGINS;
+    Object v = value(c, key);
+    if (!(v instanceof String s)) {
+      throw new ConfigException(key, "must be a string");
+    }
+    java.util.List<String> origins = new java.util.ArrayList<>();
+    for (String o : s.split(",")) {
+      String origin = o.trim();
+      if (origin.isEmpty()) {
+        continue;
+      }
+      if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9a-fA-F:.]+\\](:[0-9]{1,5})?")) {
+        throw new ConfigException(key, "each origin is scheme://host[:port] with no path, "
+            + "such as https://dashboard.example; '*' is not accepted; got '" + origin + "'");
+      }
+      origins.add(origin.toLowerCase(java.util.Locale.ROOT));
+    }
+    return java.util.List.copyOf(origins);
   }
 
   private static Optional<Duration> retentionDuration(String key, String s) {

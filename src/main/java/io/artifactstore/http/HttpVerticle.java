@@ -158,6 +158,9 @@ public final class HttpVerticle extends VerticleBase {
       }
       ctx.next();
     });
+    BrowserGuard browsers = new BrowserGuard(config.security().allowedHosts(),
+        config.security().corsOrigins());
+    router.route().handler(browsers::handle);
     AccessControl access = new AccessControl(vertx, authenticator);
     router.route().handler(access::authenticate);
     Resources api = new Resources(router, access);

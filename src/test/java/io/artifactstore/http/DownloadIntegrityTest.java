@@ -58,7 +58,7 @@ class DownloadIntegrityTest {
       assertEquals(503, http.head(url).status(), url);
       // Read off the wire: the declared length is the length sent.
       RawHttp.Answer raw = RawHttp.request(server.port(), "GET " + url
-          + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+          + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
       assertEquals(503, raw.status());
       assertEquals(Integer.parseInt(raw.header("Content-Length")), raw.body().length);
     }

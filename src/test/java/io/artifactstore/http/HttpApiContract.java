@@ -539,7 +539,7 @@ abstract class HttpApiContract {
     double aborted = uploads("aborted");
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       OutputStream out = s.getOutputStream();
-      out.write(("PUT /v1/packages/" + id + "/files/partial.bin HTTP/1.1\r\nHost: x\r\n"
+      out.write(("PUT /v1/packages/" + id + "/files/partial.bin HTTP/1.1\r\nHost: localhost\r\n"
           + "Expect: 100-continue\r\nContent-Length: 10000000\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
@@ -598,7 +598,7 @@ abstract class HttpApiContract {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("PUT /v1/packages/" + id + "/files/continued HTTP/1.1\r\nHost: x\r\n"
+      out.write(("PUT /v1/packages/" + id + "/files/continued HTTP/1.1\r\nHost: localhost\r\n"
           + "Content-Length: " + body.length + "\r\nExpect: 100-continue\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
@@ -620,7 +620,7 @@ abstract class HttpApiContract {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(("PUT /v1/packages/" + id + "/files/refused HTTP/1.1\r\n"
-          + "Host: x\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")
+          + "Host: localhost\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(answer.startsWith("HTTP/1.1 409"), answer);

@@ -188,22 +188,22 @@ class HttpSemanticsTest {
   void httpLayerErrors() throws Exception {
     log.clear();
     RawHttp.Answer tooLargeHeader = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\n"
-        + "Host: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+        + "Host: localhost\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
     assertJsonError(tooLargeHeader, 431, "header_fields_too_large");
 
     RawHttp.Answer tooLongUri = RawHttp.exchange(server.port(), "GET /v1/packages?x="
-        + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assertJsonError(tooLongUri, 414, "uri_too_long");
 
     for (String line : new String[] {"BLAH", "GET", "G\u0001T / HTTP/1.1", "GET /a b HTTP/1.1 x"}) {
-      RawHttp.Answer malformed = RawHttp.exchange(server.port(), line + "\r\nHost: x\r\n\r\n");
+      RawHttp.Answer malformed = RawHttp.exchange(server.port(), line + "\r\nHost: localhost\r\n\r\n");
       assertJsonError(malformed, 400, "invalid_request");
     }
 
     for (String target : new String[] {"/v1/packages", "/v1/packages/" + open + "/files/c.bin"}) {
       String method = target.equals("/v1/packages") ? "POST" : "PUT";
       RawHttp.Answer badChunk = RawHttp.exchange(server.port(), method + " " + target
-          + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
           + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
       // The HTTP stack closes a connection whose chunked framing is broken; if an answer gets
       // out first, it is the JSON 400.
@@ -232,10 +232,10 @@ class HttpSemanticsTest {
   @Test
   @DisplayName("an error to a request without a body keeps the connection for the next request")
   void errorsKeepTheConnection() throws Exception {
-    String first = "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n";
-    String second = "GET /v1/packages/" + pkg + " HTTP/1.1\r\nHost: x\r\n"
+    String first = "GET /nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    String second = "GET /v1/packages/" + pkg + " HTTP/1.1\r\nHost: localhost\r\n"
         + "If-Match: \"0000\"\r\n\r\n";
-    String third = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    String third = "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
       s.setSoTimeout(60_000);
       s.getOutputStream().write((first + second + third).getBytes(StandardCharsets.ISO_8859_1));

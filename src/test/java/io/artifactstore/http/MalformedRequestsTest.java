@@ -52,7 +52,7 @@ class MalformedRequestsTest {
   }
 
   RawHttp.Answer raw(String requestLine, String... headers) throws Exception {
-    StringBuilder r = new StringBuilder(requestLine).append("\r\nHost: x\r\n");
+    StringBuilder r = new StringBuilder(requestLine).append("\r\nHost: localhost\r\n");
     for (String h : headers) {
       r.append(h).append("\r\n");
     }
@@ -82,7 +82,7 @@ class MalformedRequestsTest {
       assertError(raw("GET " + target + " HTTP/1.1"), 400, "invalid_request");
     }
     assertEquals(200, RawHttp.request(server.port(), "GET http://127.0.0.1/health HTTP/1.1\r\n"
-        + "Host: x\r\nConnection: close\r\n\r\n").status());
+        + "Host: localhost\r\nConnection: close\r\n\r\n").status());
   }
 
   @Test
@@ -96,7 +96,7 @@ class MalformedRequestsTest {
     assertError(raw("GET /v1/packages?producer=%C3%28 HTTP/1.1"), 400, "invalid_parameter");
     assertError(raw("GET /v1/packages?%ff=1 HTTP/1.1"), 400, "invalid_parameter");
     assertEquals(200, RawHttp.request(server.port(), "GET /v1/packages?producer=%C3%A9t%C3%A9 "
-        + "HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status(),
+        + "HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").status(),
         "well-formed UTF-8 escapes are fine");
   }
 

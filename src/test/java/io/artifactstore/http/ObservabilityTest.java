@@ -48,12 +48,12 @@ class ObservabilityTest {
       for (int i = 0; i < 5; i++) {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
           s.getOutputStream().write(("GET /v1/packages/" + id + "/files/big HTTP/1.1\r\n"
-              + "Host: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+              + "Host: localhost\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
           s.getInputStream().readNBytes(100_000);
         }
         try (Socket s = new Socket("127.0.0.1", server.port())) {
           s.getOutputStream().write(("PUT /v1/packages/" + id + "/files/cut" + i + " HTTP/1.1\r\n"
-              + "Host: x\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n")
+              + "Host: localhost\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n")
               .getBytes(StandardCharsets.ISO_8859_1));
           s.getInputStream().readNBytes(25);
           s.getOutputStream().write(new byte[1000]);

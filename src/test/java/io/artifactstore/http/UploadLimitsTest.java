@@ -57,7 +57,7 @@ class UploadLimitsTest {
   Socket accepted(String url, long length) throws IOException {
     Socket s = new Socket("127.0.0.1", server.port());
     s.setSoTimeout(60_000);
-    s.getOutputStream().write(("PUT " + url + " HTTP/1.1\r\nHost: x\r\nContent-Length: "
+    s.getOutputStream().write(("PUT " + url + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: "
         + length + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
     String interim = new String(s.getInputStream().readNBytes(25), StandardCharsets.ISO_8859_1);
     assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
