@@ -13,6 +13,7 @@ import io.artifactstore.registry.RegistryVerticle;
 import io.artifactstore.retention.RetentionVerticle;
 import io.artifactstore.security.AnonymousAccess;
 import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.OidcVerifier;
 import io.artifactstore.security.Role;
 import io.artifactstore.security.SecurityVerticle;
 import io.artifactstore.storage.StorageBackends;
@@ -113,10 +114,13 @@ public final class Application {
         .compose(backends -> {
           // One pool for the control plane: SQLite has one writer, and one connection.
           Database db = Database.open(vertx, config.database());
+          OidcVerifier oidc = config.security().oidc()
+              .map(o -> new OidcVerifier(vertx, o)).orElse(null);
           Authenticator authenticator = new Authenticator(vertx, anonymous,
-              config.security().tokenCacheTtl(), clock);
-          return deployAll(vertx, config, clock, metrics, instances, port, backends, db,
-              authenticator);
+              config.security().tokenCacheTtl(), clock, oidc);
+          return (oidc == null ? Future.<Void>succeededFuture() : oidc.start())
+              .compose(v -> deployAll(vertx, config, clock, metrics, instances, port, backends,
+                  db, authenticator));
         });
   }
 

@@ -28,6 +28,7 @@ public final class ServeCommand implements Callable<Integer> {
       cfg = config.load();
       // Refused before anything starts: bound beyond loopback with nobody authenticated.
       io.artifactstore.security.AnonymousAccess.resolve(cfg);
+      cfg.security().oidc().ifPresent(o -> io.artifactstore.security.OidcRules.from(o.rules()));
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("artifact-store: configuration error: "
           + e.getMessage());

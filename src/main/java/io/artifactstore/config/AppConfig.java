@@ -74,7 +74,20 @@ public record AppConfig(
    * for none (CORS off).
    */
   public record Security(String anonymous, Duration tokenDefaultTtl, Duration tokenCacheTtl,
-      java.util.List<String> allowedHosts, java.util.List<String> corsOrigins) {}
+      java.util.List<String> allowedHosts, java.util.List<String> corsOrigins,
+      Optional<Oidc> oidc) {}
+
+  /**
+   * JWT bearer tokens of one OIDC issuer: {@code issuer} (the {@code iss} they must carry),
+   * {@code jwksUrl} (its signing keys, fetched at startup, every {@code jwksRefresh}, and when
+   * a token names an unknown key), {@code audience} (one of the {@code aud} values required),
+   * the signature {@code algorithms} accepted, the {@code clockSkew} allowed on {@code exp},
+   * {@code nbf} and {@code iat}, and the {@code rules} (JSON objects by name, checked by
+   * {@code security.OidcRules}) that map claims to roles and producer scope.
+   */
+  public record Oidc(String issuer, java.net.URI jwksUrl, String audience,
+      java.util.List<String> algorithms, Duration clockSkew, Duration jwksRefresh,
+      JsonObject rules) {}
 
   /** The sweeper: off by default; {@code dryRun} reports what it would delete, deletes nothing. */
   public record Sweeper(boolean enabled, Duration interval, boolean dryRun) {}

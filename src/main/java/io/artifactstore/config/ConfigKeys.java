@@ -62,12 +62,22 @@ public final class ConfigKeys {
    * loopback names when bound to loopback, any otherwise; {@code *}: any.
    */
   public static final String SECURITY_ALLOWED_HOSTS = "security.allowed_hosts";
+  /** The OIDC issuer whose JWTs are accepted (its {@code iss}); empty: no OIDC. */
+  public static final String SECURITY_OIDC_ISSUER = "security.oidc.issuer";
+  public static final String SECURITY_OIDC_JWKS_URL = "security.oidc.jwks_url";
+  public static final String SECURITY_OIDC_AUDIENCE = "security.oidc.audience";
+  public static final String SECURITY_OIDC_ALGORITHMS = "security.oidc.algorithms";
+  public static final String SECURITY_OIDC_CLOCK_SKEW = "security.oidc.clock_skew";
+  public static final String SECURITY_OIDC_JWKS_REFRESH = "security.oidc.jwks_refresh";
+  /** Section of claim rules by name: each {@code {claims, roles, producer_scope}}. */
+  public static final String SECURITY_OIDC_RULES = "security.oidc.rules";
   /** Origins allowed cross-origin (CORS), comma-separated; empty: CORS off. */
   public static final String SECURITY_CORS_ORIGINS = "security.cors_origins";
 
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS =
-      {STORAGE_BACKENDS, STORAGE_BACKEND_BY_RETENTION_CLASS, RETENTION_CLASSES};
+      {STORAGE_BACKENDS, STORAGE_BACKEND_BY_RETENTION_CLASS, RETENTION_CLASSES,
+          SECURITY_OIDC_RULES};
 
   private ConfigKeys() {}
 

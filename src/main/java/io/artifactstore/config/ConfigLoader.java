@@ -258,7 +258,8 @@ public final class ConfigLoader {
         positiveDuration(c, ConfigKeys.SECURITY_TOKEN_DEFAULT_TTL),
         positiveDuration(c, ConfigKeys.SECURITY_TOKEN_CACHE_TTL),
         allowedHosts(c, http.host()),
-        corsOrigins(c));
+        corsOrigins(c),
+        oidc(c));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper), integrity, security);
   }
@@ -292,6 +293,47 @@ public final class ConfigLoader {
       names.add(name);
     }
     return java.util.List.copyOf(names);
+  }
+
+  /** {@code security.oidc.*}: empty when no issuer is configured. */
+  private static Optional<AppConfig.Oidc> oidc(JsonObject c) {
+    Object issuerValue = value(c, ConfigKeys.SECURITY_OIDC_ISSUER);
+    if (!(issuerValue instanceof String issuer) || issuer.isBlank()) {
+      return Optional.empty();
+    }
+    if (!issuer.startsWith("https://") && !issuer.startsWith("http://")) {
+      throw new ConfigException(ConfigKeys.SECURITY_OIDC_ISSUER,
+          "must be the issuer's URL, as its tokens carry it in iss");
+    }
+    String jwks = string(c, ConfigKeys.SECURITY_OIDC_JWKS_URL);
+    java.net.URI jwksUrl;
+    try {
+      jwksUrl = java.net.URI.create(jwks);
+      if (jwksUrl.getHost() == null || !(jwksUrl.getScheme().equals("https")
+          || jwksUrl.getScheme().equals("http"))) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.SECURITY_OIDC_JWKS_URL,
+          "must be an http(s) URL of the issuer's JSON Web Key Set, got '" + jwks + "'");
+    }
+    String audience = string(c, ConfigKeys.SECURITY_OIDC_AUDIENCE);
+    java.util.List<String> algorithms = new java.util.ArrayList<>();
+    for (String a : string(c, ConfigKeys.SECURITY_OIDC_ALGORITHMS).split(",")) {
+      String alg = a.trim();
+      if (!java.util.Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+          "ES384", "ES512", "EdDSA").contains(alg)) {
+        throw new ConfigException(ConfigKeys.SECURITY_OIDC_ALGORITHMS, "'" + alg + "' is not "
+            + "an asymmetric JWS algorithm (RS256, RS384, RS512, PS256, PS384, PS512, ES256, "
+            + "ES384, ES512, EdDSA); 'none' and HMAC are never accepted");
+      }
+      algorithms.add(alg);
+    }
+    return Optional.of(new AppConfig.Oidc(issuer.trim(), jwksUrl, audience.trim(),
+        java.util.List.copyOf(algorithms),
+        positiveDuration(c, ConfigKeys.SECURITY_OIDC_CLOCK_SKEW),
+        positiveDuration(c, ConfigKeys.SECURITY_OIDC_JWKS_REFRESH),
+        section(c, ConfigKeys.SECURITY_OIDC_RULES).copy()));
   }
 
   /** {@code security.cors_origins}: {@code scheme://host[:port]} each, comma-separated. */

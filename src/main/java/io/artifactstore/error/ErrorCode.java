@@ -55,6 +55,7 @@ public enum ErrorCode {
   STORAGE_UNAVAILABLE(503, "the storage backend is unavailable", 5),
   BLOB_BUSY(503, "the content is being reclaimed; retry", 1),
   DATABASE_UNAVAILABLE(503, "the database is unavailable", 5),
+  OIDC_UNAVAILABLE(503, "the OIDC issuer's signing keys cannot be fetched", 5),
   TOO_MANY_UPLOADS(503, "the server is running as many uploads as it takes; retry", 1),
   INTEGRITY_CHECK_RUNNING(503, "an integrity check is running; retry when it is done", 60),
   INSUFFICIENT_STORAGE(507, "the storage backend has no room left for the content"),

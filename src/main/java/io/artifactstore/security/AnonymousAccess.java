@@ -13,7 +13,8 @@ import java.util.Set;
  * What a caller without credentials may do, resolved once at startup from
  * {@code security.anonymous}:
  * <ul>
- *   <li>{@code auto} (the default): bound to a loopback address, every role (the embedded
+ *   <li>{@code auto} (the default): with an OIDC issuer configured, no role; else, bound to a
+ *       loopback address, every role (the embedded
  *       default needs no set-up; only processes on the host can connect); bound to any other
  *       address, the server refuses to start and names the keys to set, as Redis's protected
  *       mode does;</li>
@@ -36,6 +37,11 @@ public record AnonymousAccess(Set<Role> roles, String reason) {
     String value = config.security().anonymous().trim().toLowerCase(Locale.ROOT);
     String host = config.http().host();
     if (value.equals("auto")) {
+      if (config.security().oidc().isPresent()) {
+        return new AnonymousAccess(Set.of(), "anonymous callers have no role: an OIDC issuer "
+            + "is configured (" + ConfigKeys.SECURITY_ANONYMOUS + " auto); every request needs "
+            + "credentials");
+      }
       if (isLoopback(host)) {
         return new AnonymousAccess(EnumSet.allOf(Role.class), "bound to loopback (" + host
             + ") with no authentication configured: anonymous callers have every role; set "

@@ -44,10 +44,14 @@ public final class Authenticator {
   private final long cacheNanos;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final OidcVerifier oidc;
 
   private record Cached(Identity identity, long fetchedNanos) {}
 
-  public Authenticator(Vertx vertx, AnonymousAccess anonymous, Duration cacheTtl, Clock clock) {
+  /** {@code oidc} (null when none is configured) verifies JWTs. */
+  public Authenticator(Vertx vertx, AnonymousAccess anonymous, Duration cacheTtl, Clock clock,
+      OidcVerifier oidc) {
+    this.oidc = oidc;
     this.vertx = vertx;
     this.anonymous = anonymous;
     this.cacheNanos = cacheTtl.toNanos();
@@ -70,7 +74,9 @@ public final class Authenticator {
         .put("anonymous_roles", new JsonArray(anonymous.roles().stream().map(Role::wireName)
             .sorted().toList()))
         .put("anonymous", anonymous.reason())
-        .put("authentication", new JsonArray().add("api_token"));
+        .put("authentication", oidc == null ? new JsonArray().add("api_token")
+            : new JsonArray().add("api_token").add("oidc"))
+        .put("oidc", oidc == null ? null : oidc.describe());
   }
 
   /** The identity {@code authorization} (the field's value, or null) proves. */
@@ -93,8 +99,12 @@ public final class Authenticator {
     if (credentials.startsWith(ApiTokens.PREFIX)) {
       return apiToken(credentials);
     }
-    return Future.failedFuture(new ApiException(ErrorCode.INVALID_TOKEN,
-        "the bearer token is not an API token of this server"));
+    if (oidc != null && OidcVerifier.looksLikeJwt(credentials)) {
+      return oidc.verify(credentials);
+    }
+    return Future.failedFuture(new ApiException(ErrorCode.INVALID_TOKEN, oidc == null
+        ? "the bearer token is not an API token of this server"
+        : "the bearer token is neither an API token of this server nor a JWT"));
   }
 
   private Future<Identity> apiToken(String secret) {
