@@ -13,6 +13,7 @@ import io.artifactstore.registry.RegistryVerticle;
 import io.artifactstore.retention.RetentionVerticle;
 import io.artifactstore.security.AnonymousAccess;
 import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.LinkSigner;
 import io.artifactstore.security.OidcVerifier;
 import io.artifactstore.security.Role;
 import io.artifactstore.security.SecurityVerticle;
@@ -107,17 +108,19 @@ public final class Application {
     AtomicInteger port = new AtomicInteger();
     return vertx.executeBlocking(() -> {
           Migrations.apply(config.database());
-          return null;
+          return LinkSigner.load(config.security().links().keysFile(), clock);
         })
-        .compose(v -> StorageBackends.create(vertx, config.storage().defaultBackend(),
-            config.storage().backends()))
-        .compose(backends -> {
+        .compose(links -> StorageBackends.create(vertx, config.storage().defaultBackend(),
+            config.storage().backends()).map(backends -> java.util.Map.entry(backends, links)))
+        .compose(started -> {
+          StorageBackends backends = started.getKey();
+          LinkSigner links = started.getValue();
           // One pool for the control plane: SQLite has one writer, and one connection.
           Database db = Database.open(vertx, config.database());
           OidcVerifier oidc = config.security().oidc()
               .map(o -> new OidcVerifier(vertx, o)).orElse(null);
           Authenticator authenticator = new Authenticator(vertx, anonymous,
-              config.security().tokenCacheTtl(), clock, oidc);
+              config.security().tokenCacheTtl(), clock, oidc, links);
           return (oidc == null ? Future.<Void>succeededFuture() : oidc.start())
               .compose(v -> deployAll(vertx, config, clock, metrics, instances, port, backends,
                   db, authenticator));
@@ -140,7 +143,8 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(
-            () -> new HttpVerticle(config, backends, metrics, slots, authenticator, port::set),
+            () -> new HttpVerticle(config, backends, metrics, slots, authenticator, clock,
+                port::set),
             new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .onSuccess(ids::add)

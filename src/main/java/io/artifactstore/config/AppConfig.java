@@ -75,7 +75,13 @@ public record AppConfig(
    */
   public record Security(String anonymous, Duration tokenDefaultTtl, Duration tokenCacheTtl,
       java.util.List<String> allowedHosts, java.util.List<String> corsOrigins,
-      Optional<Oidc> oidc) {}
+      Optional<Oidc> oidc, Links links) {}
+
+  /**
+   * Signed download links: the key file ({@code keysFile}), the lifetime of a link asked for
+   * without one ({@code defaultTtl}) and the longest allowed ({@code maxTtl}).
+   */
+  public record Links(java.nio.file.Path keysFile, Duration defaultTtl, Duration maxTtl) {}
 
   /**
    * JWT bearer tokens of one OIDC issuer: {@code issuer} (the {@code iss} they must carry),

@@ -71,6 +71,10 @@ public final class ConfigKeys {
   public static final String SECURITY_OIDC_JWKS_REFRESH = "security.oidc.jwks_refresh";
   /** Section of claim rules by name: each {@code {claims, roles, producer_scope}}. */
   public static final String SECURITY_OIDC_RULES = "security.oidc.rules";
+  /** The link-signing key file (LinkSigner); created with one key when missing. */
+  public static final String SECURITY_LINK_KEYS_FILE = "security.link_keys_file";
+  public static final String SECURITY_LINK_DEFAULT_TTL = "security.link_default_ttl";
+  public static final String SECURITY_LINK_MAX_TTL = "security.link_max_ttl";
   /** Origins allowed cross-origin (CORS), comma-separated; empty: CORS off. */
   public static final String SECURITY_CORS_ORIGINS = "security.cors_origins";
 

@@ -259,7 +259,10 @@ public final class ConfigLoader {
         positiveDuration(c, ConfigKeys.SECURITY_TOKEN_CACHE_TTL),
         allowedHosts(c, http.host()),
         corsOrigins(c),
-        oidc(c));
+        oidc(c),
+        new AppConfig.Links(Path.of(string(c, ConfigKeys.SECURITY_LINK_KEYS_FILE)),
+            positiveDuration(c, ConfigKeys.SECURITY_LINK_DEFAULT_TTL),
+            positiveDuration(c, ConfigKeys.SECURITY_LINK_MAX_TTL)));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper), integrity, security);
   }

@@ -22,6 +22,7 @@ public enum ErrorCode {
   INVALID_TOKEN(401, "the bearer token is unknown, expired, revoked or not valid"),
   FORBIDDEN(403, "the caller's roles do not allow this request"),
   PRODUCER_NOT_IN_SCOPE(403, "the caller may not act for this package's producer"),
+  LINK_INVALID(403, "the download link is altered, expired or not for this request"),
   CROSS_ORIGIN_REFUSED(403, "a state-changing request from another origin is refused"),
   PACKAGE_NOT_FOUND(404, "no such package"),
   TOKEN_NOT_FOUND(404, "no such API token"),

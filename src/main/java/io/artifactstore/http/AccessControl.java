@@ -6,6 +6,7 @@ import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.security.Authenticator;
 import io.artifactstore.security.Identity;
+import io.artifactstore.security.LinkSigner;
 import io.artifactstore.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -45,8 +46,22 @@ final class AccessControl {
 
   /** Records the caller's identity, or fails the request with the authentication error. */
   void authenticate(RoutingContext ctx) {
-    continueAfter(ctx, authenticator.authenticate(
-        ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), who -> ctx.put(IDENTITY, who));
+    HttpServerRequest req = ctx.request();
+    if (req.getParam(LinkSigner.SIGNATURE) != null) {
+      // A signed link: it is the credential, whatever else the request carries.
+      Future<Identity> link;
+      try {
+        link = Future.succeededFuture(authenticator.links().verify(req.method().name(),
+            req.path(), req.getParam(LinkSigner.EXPIRES), req.getParam(LinkSigner.KEY),
+            req.getParam(LinkSigner.SIGNATURE)));
+      } catch (ApiException e) {
+        link = Future.failedFuture(e);
+      }
+      continueAfter(ctx, link, who -> ctx.put(IDENTITY, who));
+      return;
+    }
+    continueAfter(ctx, authenticator.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)),
+        who -> ctx.put(IDENTITY, who));
   }
 
   /**
@@ -146,6 +161,22 @@ final class AccessControl {
             }
             return inScope(who, ar.result().getString("producer"));
           });
+    };
+  }
+
+  /**
+   * Reading a file: as {@link #onPackage} with the reader or producer role, or with a signed
+   * link for exactly this path.
+   */
+  Policy readFile() {
+    Policy read = onPackage(Role.READER, Role.PRODUCER);
+    return (ctx, who) -> {
+      if (who.kind() != Identity.Kind.LINK) {
+        return read.check(ctx, who);
+      }
+      return ctx.request().path().equals(who.name()) ? Future.succeededFuture()
+          : Future.failedFuture(new ApiException(ErrorCode.LINK_INVALID,
+              "the download link is for another path"));
     };
   }
 

@@ -48,6 +48,7 @@ public final class HttpVerticle extends VerticleBase {
   private final UploadSlots uploadSlots;
   private final IntConsumer boundPort;
   private final Authenticator authenticator;
+  private final java.time.Clock clock;
   private HttpServer server;
 
   /**
@@ -56,8 +57,10 @@ public final class HttpVerticle extends VerticleBase {
    * {@code authenticator} (shared by every HTTP verticle) identifies callers.
    */
   public HttpVerticle(AppConfig config, StorageBackends backends, Metrics metrics,
-      UploadSlots uploadSlots, Authenticator authenticator, IntConsumer boundPort) {
+      UploadSlots uploadSlots, Authenticator authenticator, java.time.Clock clock,
+      IntConsumer boundPort) {
     this.authenticator = authenticator;
+    this.clock = clock;
     this.config = config;
     this.backends = backends;
     this.metrics = metrics;
@@ -186,9 +189,11 @@ public final class HttpVerticle extends VerticleBase {
     api.at("/v1/packages/:id/holds/:hold_id").delete(retainPackage, json, retention::releaseHold)
         .done();
     api.at("/v1/packages/:id/events").get(readPackage, retention::packageEvents).done();
+    api.at("/v1/packages/:id/links").post(readPackage, json,
+        new LinkHandlers(vertx, config, authenticator.links(), clock)::create).done();
     // No body handler on uploads: the body is streamed, never buffered.
     api.at("/v1/packages/:id/files/*")
-        .getStreamed(readPackage, files::download, files::current)
+        .getStreamed(access.readFile(), files::download, files::current)
         .put(writePackage, files::checkUpload, files::upload)
         .post(access.addByDigest(), json, files::addByDigest).done();
     api.at("/v1/blobs/:algorithm/:hex")

@@ -68,7 +68,8 @@ final class TokenHandlers {
         .put("kind", who.kind().name().toLowerCase(java.util.Locale.ROOT))
         .put("roles", new JsonArray(who.roles().stream().map(Role::wireName).sorted().toList()))
         .put("producer_scope", who.scope().patterns().map(JsonArray::new).orElse(null))
-        .put("expires_at", who.expiresAt() == 0 ? null : who.expiresAt());
+        .put("expires_at", who.expiresAt() == 0 ? null
+            : java.time.Instant.ofEpochMilli(who.expiresAt()).toString());
     if (who.kind() == Identity.Kind.ANONYMOUS) {
       body.put("anonymous", anonymousReason);
     }

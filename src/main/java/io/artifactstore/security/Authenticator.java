@@ -45,19 +45,26 @@ public final class Authenticator {
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final OidcVerifier oidc;
+  private final LinkSigner links;
 
   private record Cached(Identity identity, long fetchedNanos) {}
 
   /** {@code oidc} (null when none is configured) verifies JWTs. */
   public Authenticator(Vertx vertx, AnonymousAccess anonymous, Duration cacheTtl, Clock clock,
-      OidcVerifier oidc) {
+      OidcVerifier oidc, LinkSigner links) {
     this.oidc = oidc;
+    this.links = links;
     this.vertx = vertx;
     this.anonymous = anonymous;
     this.cacheNanos = cacheTtl.toNanos();
     this.clock = clock;
     vertx.eventBus().<JsonObject>consumer(Addresses.TOKEN_REVOKED,
         m -> forget(m.body().getString("id")));
+  }
+
+  /** Signs and checks download links. */
+  public LinkSigner links() {
+    return links;
   }
 
   /** What anonymous callers may do. */
@@ -153,8 +160,9 @@ public final class Authenticator {
         patterns.add(String.valueOf(p));
       }
     }
-    Long expires = token.getLong("expires_at");
+    String expires = token.getString("expires_at");
     return new Identity(Identity.Kind.TOKEN, token.getString("id"), token.getString("name"),
-        roles, ProducerScope.of(patterns), expires == null ? 0 : expires);
+        roles, ProducerScope.of(patterns),
+        expires == null ? 0 : java.time.Instant.parse(expires).toEpochMilli());
   }
 }

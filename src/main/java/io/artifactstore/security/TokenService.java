@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *
  * <p>A token's JSON form: {@code {id, name, roles: [..], producer_scope: [..] | null,
  * created_by, created_at, expires_at | null, revoked_at | null, revoked_by, revoke_reason,
- * status: active | expired | revoked}}, times in epoch milliseconds.
+ * status: active | expired | revoked}}, times ISO-8601 UTC.
  */
 public final class TokenService {
 
@@ -170,12 +170,16 @@ public final class TokenService {
         .put("roles", new JsonArray(List.of(r.getString("roles").split(","))))
         .put("producer_scope", scope == null ? null : new JsonArray(scope))
         .put("created_by", r.getString("created_by"))
-        .put("created_at", Database.longOrNull(r, "created_at"))
-        .put("expires_at", Database.longOrNull(r, "expires_at"))
+        .put("created_at", iso(Database.longOrNull(r, "created_at")))
+        .put("expires_at", iso(Database.longOrNull(r, "expires_at")))
         .put("revoked_by", r.getString("revoked_by"))
-        .put("revoked_at", Database.longOrNull(r, "revoked_at"))
+        .put("revoked_at", iso(Database.longOrNull(r, "revoked_at")))
         .put("revoke_reason", r.getString("revoke_reason"))
         .put("status", status(r, now));
+  }
+
+  private static String iso(Long millis) {
+    return millis == null ? null : java.time.Instant.ofEpochMilli(millis).toString();
   }
 
   private static Set<Role> roles(Object value) {

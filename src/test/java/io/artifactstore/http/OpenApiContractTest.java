@@ -232,7 +232,10 @@ class OpenApiContractTest {
     String statsTag = get("/v1/stats").header("ETag");
     get("/v1/stats", "If-None-Match", statsTag);
 
-    // Tokens, identity, and what a bad credential gets.
+    // Tokens, identity, links, and what a bad credential gets.
+    String linkPackage = json("POST", "/v1/packages", "{\"producer\":\"p\",\"subject\":\"l\"}")
+        .json().getString("id");
+    send("PUT", "/v1/packages/" + linkPackage + "/files/l.txt", "link".getBytes());
     Http.Response token = json("POST", "/v1/tokens", "{\"name\":\"ci\",\"roles\":[\"producer\"],"
         + "\"producer_scope\":[\"ci/*\"],\"expires_in\":\"P30D\"}");
     String tokenId = token.json().getString("id");
@@ -250,6 +253,12 @@ class OpenApiContractTest {
     send("DELETE", "/v1/tokens/" + tokenId + "?reason=done", null);
     get("/v1/identity", "Authorization", "Bearer " + secret);
     get("/v1/stats", "Authorization", "Bearer a b");
+    Http.Response link = json("POST", "/v1/packages/" + linkPackage + "/links",
+        "{\"path\":\"l.txt\",\"expires_in\":\"PT5M\"}");
+    String url = link.json().getString("url");
+    get(url.substring(url.indexOf("/v1/")));
+    get(url.substring(url.indexOf("/v1/")).replaceAll("signature=.", "signature=_"));
+    json("POST", "/v1/packages/" + linkPackage + "/links", "{\"path\":\"missing\"}");
     get("/v1/stats", "Authorization", "Basic dXNlcjpwYXNz");
 
     assertEquals(List.of(), violations);

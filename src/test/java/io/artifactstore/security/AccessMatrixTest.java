@@ -138,6 +138,7 @@ class AccessMatrixTest {
         new Call("POST", p + "/retention", "{\"retention_class\":\"release-evidence\"}", retain),
         new Call("POST", p + "/holds", "{\"reason\":\"r\"}", retain),
         new Call("GET", p + "/events", null, read),
+        new Call("POST", p + "/links", "{\"path\":\"x\"}", read),
         new Call("GET", p + "/files/x", null, read),
         new Call("HEAD", p + "/files/x", null, read),
         new Call("PUT", p + "/files/y", "bytes", write),

@@ -92,7 +92,9 @@ public final class ServerProcess implements AutoCloseable {
         .put("http", new JsonObject().put("port", 0).put("instances", 2))
         .put("database", new JsonObject().put("url", databaseUrl))
         .put("storage", new JsonObject().put("backends", new JsonObject()
-            .put("local", new JsonObject().put("type", "local").put("root", blobs.toString()))));
+            .put("local", new JsonObject().put("type", "local").put("root", blobs.toString()))))
+        .put("security", new JsonObject().put("link_keys_file",
+            blobs.resolveSibling("link-keys").toString()));
   }
 
   public String baseUrl() {

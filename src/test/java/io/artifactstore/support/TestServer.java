@@ -48,6 +48,7 @@ public final class TestServer implements AutoCloseable {
     json.getJsonObject("database").put("url", TestDatabases.newDatabase(db, dir));
     json.getJsonObject("storage").getJsonObject("backends").getJsonObject("local")
         .put("root", dir.resolve("blobs").toString());
+    json.getJsonObject("security").put("link_keys_file", dir.resolve("link-keys").toString());
     // Integrity reconciliation repairs on its own; tests that want it turn it on.
     json.getJsonObject("integrity").put("reconcile_interval", "never");
     tweak.accept(json);

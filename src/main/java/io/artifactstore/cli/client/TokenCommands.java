@@ -3,7 +3,6 @@ package io.artifactstore.cli.client;
 import io.artifactstore.cli.BootstrapToken;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -129,7 +128,7 @@ public final class TokenCommands {
     }
   }
 
-  static String time(Object millis) {
-    return millis instanceof Number n ? Instant.ofEpochMilli(n.longValue()).toString() : "never";
+  static String time(Object iso) {
+    return iso instanceof String s ? s : "never";
   }
 }
