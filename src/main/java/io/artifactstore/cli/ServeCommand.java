@@ -62,8 +62,8 @@ public final class ServeCommand implements Callable<Integer> {
       // exit (0), one that did not is a failure (1), as service managers expect.
       Runtime.getRuntime().halt(status);
     }, "artifact-store-shutdown"));
-    System.out.println("artifact-store listening on http://" + cfg.http().host() + ":"
-        + app.port() + " (database " + redact(cfg.database().url()) + ", storage "
+    System.out.println("artifact-store listening on " + cfg.http().scheme() + "://"
+        + cfg.http().host() + ":" + app.port() + " (database " + redact(cfg.database().url()) + ", storage "
         + cfg.storage().defaultBackend() + ")");
     return 0;
   }

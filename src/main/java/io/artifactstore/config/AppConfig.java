@@ -19,7 +19,19 @@ public record AppConfig(
    */
   public record Http(String host, int port, int instances, int maxJsonBodyBytes,
       Duration shutdownGrace, Duration uploadIdleTimeout, Duration uploadRateWindow,
-      long uploadMinBytesPerSecond, int maxConcurrentUploads) {}
+      long uploadMinBytesPerSecond, int maxConcurrentUploads, Optional<Tls> tls) {
+
+    /** {@code https} with TLS, else {@code http}. */
+    public String scheme() {
+      return tls.isPresent() ? "https" : "http";
+    }
+  }
+
+  /**
+   * TLS from PEM files: the certificate chain (leaf first, then intermediates) and its private
+   * key. HTTP/2 is offered by ALPN beside HTTP/1.1.
+   */
+  public record Tls(java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {}
 
   /** A {@code sqlite:<file>} or {@code postgresql://...} URL and the pool size. */
   public record Database(String url, int poolSize) {

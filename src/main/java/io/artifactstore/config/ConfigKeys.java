@@ -21,6 +21,10 @@ public final class ConfigKeys {
   public static final String HTTP_UPLOAD_RATE_WINDOW = "http.upload_rate_window";
   public static final String HTTP_UPLOAD_MIN_BYTES_PER_SECOND = "http.upload_min_bytes_per_second";
   public static final String HTTP_MAX_CONCURRENT_UPLOADS = "http.max_concurrent_uploads";
+  /** PEM certificate chain (leaf first) for TLS; empty with the key: plain HTTP. */
+  public static final String HTTP_TLS_CERTIFICATE_CHAIN = "http.tls.certificate_chain";
+  /** PEM private key (PKCS#8 or PKCS#1) of the certificate. */
+  public static final String HTTP_TLS_PRIVATE_KEY = "http.tls.private_key";
 
   public static final String DATABASE_URL = "database.url";
   public static final String DATABASE_POOL_SIZE = "database.pool_size";

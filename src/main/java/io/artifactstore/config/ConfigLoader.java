@@ -174,7 +174,8 @@ public final class ConfigLoader {
         positiveDuration(c, ConfigKeys.HTTP_UPLOAD_IDLE_TIMEOUT),
         positiveDuration(c, ConfigKeys.HTTP_UPLOAD_RATE_WINDOW),
         longIn(c, ConfigKeys.HTTP_UPLOAD_MIN_BYTES_PER_SECOND, 0, Long.MAX_VALUE),
-        intIn(c, ConfigKeys.HTTP_MAX_CONCURRENT_UPLOADS, 0, 1_000_000));
+        intIn(c, ConfigKeys.HTTP_MAX_CONCURRENT_UPLOADS, 0, 1_000_000),
+        tls(c));
 
     String url = string(c, ConfigKeys.DATABASE_URL);
     if (!url.startsWith("sqlite:") && !url.startsWith("postgresql://")
@@ -296,6 +297,32 @@ public final class ConfigLoader {
       names.add(name);
     }
     return java.util.List.copyOf(names);
+  }
+
+  /** {@code http.tls.*}: both files, or neither. */
+  private static Optional<AppConfig.Tls> tls(JsonObject c) {
+    Object chain = value(c, ConfigKeys.HTTP_TLS_CERTIFICATE_CHAIN);
+    Object key = value(c, ConfigKeys.HTTP_TLS_PRIVATE_KEY);
+    boolean hasChain = chain instanceof String s && !s.isBlank();
+    boolean hasKey = key instanceof String s && !s.isBlank();
+    if (!hasChain && !hasKey) {
+      return Optional.empty();
+    }
+    if (!hasChain || !hasKey) {
+      throw new ConfigException(hasChain ? ConfigKeys.HTTP_TLS_PRIVATE_KEY
+          : ConfigKeys.HTTP_TLS_CERTIFICATE_CHAIN, "TLS needs both "
+          + ConfigKeys.HTTP_TLS_CERTIFICATE_CHAIN + " and " + ConfigKeys.HTTP_TLS_PRIVATE_KEY);
+    }
+    Path chainFile = Path.of(((String) chain).trim());
+    Path keyFile = Path.of(((String) key).trim());
+    if (!Files.isReadable(chainFile)) {
+      throw new ConfigException(ConfigKeys.HTTP_TLS_CERTIFICATE_CHAIN, "cannot read "
+          + chainFile);
+    }
+    if (!Files.isReadable(keyFile)) {
+      throw new ConfigException(ConfigKeys.HTTP_TLS_PRIVATE_KEY, "cannot read " + keyFile);
+    }
+    return Optional.of(new AppConfig.Tls(chainFile, keyFile));
   }
 
   /** {@code security.oidc.*}: empty when no issuer is configured. */

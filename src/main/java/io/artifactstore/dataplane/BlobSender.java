@@ -41,31 +41,33 @@ public final class BlobSender {
    * {@link StorageException} of kind {@code NOT_FOUND} when no location holds it, of kind
    * {@code IO} when a stored object does not have the recorded size, of kind
    * {@code UNAVAILABLE} when no configured backend is named, and with the backend's failure
-   * otherwise.
+   * otherwise. {@code zeroCopy}: a local file may be sent with {@code sendfile} (HTTP/1.x; an
+   * HTTP/2 stream cannot take it, so there the file is read as a stream).
    */
-  public Future<Opened> open(JsonObject ref, long offset, long length) {
+  public Future<Opened> open(JsonObject ref, long offset, long length, boolean zeroCopy) {
     List<Located> candidates = candidates(ref);
     if (candidates.isEmpty()) {
       return Future.failedFuture(new StorageException(StorageException.Kind.UNAVAILABLE,
           "no configured storage backend holds blob sha256:" + ref.getString("sha256")));
     }
-    return openFirst(candidates, 0, ref.getLong("size"), offset, length);
+    return openFirst(candidates, 0, ref.getLong("size"), offset, length, zeroCopy);
   }
 
   private Future<Opened> openFirst(List<Located> candidates, int i, long size, long offset,
-      long length) {
+      long length, boolean zeroCopy) {
     Located at = candidates.get(i);
-    return openAt(at, size, offset, length).recover(e -> {
+    return openAt(at, size, offset, length, zeroCopy).recover(e -> {
       if (i + 1 < candidates.size() && e instanceof StorageException s
           && s.kind() == StorageException.Kind.NOT_FOUND) {
-        return openFirst(candidates, i + 1, size, offset, length);
+        return openFirst(candidates, i + 1, size, offset, length, zeroCopy);
       }
       return Future.failedFuture(e);
     });
   }
 
-  private Future<Opened> openAt(Located at, long size, long offset, long length) {
-    Optional<Path> file = at.backend().localFile(at.key());
+  private Future<Opened> openAt(Located at, long size, long offset, long length,
+      boolean zeroCopy) {
+    Optional<Path> file = zeroCopy ? at.backend().localFile(at.key()) : Optional.empty();
     if (file.isPresent()) {
       return openFile(at, file.get(), size, offset, length);
     }

@@ -79,7 +79,9 @@ final class Downloads {
     ByteRange range = range(req, size, validators);
     long offset = range == null ? 0 : range.offset();
     long length = range == null ? size : range.length();
-    return sender.open(ref, offset, length).transform(ar -> {
+    // HTTP/2 frames what it sends, so a file cannot go to it with sendfile: it is streamed.
+    boolean zeroCopy = req.version() != io.vertx.core.http.HttpVersion.HTTP_2;
+    return sender.open(ref, offset, length, zeroCopy).transform(ar -> {
       if (ar.succeeded()) {
         return send(ctx, ref, validators, range, length, ar.result());
       }

@@ -21,6 +21,7 @@ import io.artifactstore.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
@@ -71,14 +72,23 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = router();
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
         .setCompressionSupported(false)
         // Body chunks of 8 KiB (the default) cost a write and a hashing hand-off each;
         // larger chunks cut the per-chunk overhead of uploads by an order of magnitude.
         .setMaxChunkSize(MAX_CHUNK_BYTES)
-        .setIdleTimeout(300));
+        .setIdleTimeout(300);
+    config.http().tls().ifPresent(tls -> options.setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(tls.certificateChain().toString())
+            .setKeyPath(tls.privateKey().toString()))
+        // HTTP/2 for clients that offer it (RFC 7301 ALPN), HTTP/1.1 for the others.
+        .setUseAlpn(true)
+        .setAlpnVersions(java.util.List.of(io.vertx.core.http.HttpVersion.HTTP_2,
+            io.vertx.core.http.HttpVersion.HTTP_1_1)));
+    server = vertx.createHttpServer(options);
     // A client that goes away mid-transfer (a cut download, an abandoned upload) is routine, and
     // so is a request the HTTP codec cannot parse (answered by ErrorHandling.invalidRequest):
     // neither is logged as an error; anything else is.

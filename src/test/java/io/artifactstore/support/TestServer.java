@@ -65,7 +65,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + app.port();
+    return config.http().scheme() + "://127.0.0.1:" + app.port();
   }
 
   public int port() {

@@ -34,15 +34,24 @@ public final class ApiClient {
   private final Retries retries;
 
   public ApiClient(String base, String token, String actor, Retries retries) {
+    this(base, token, actor, retries, null);
+  }
+
+  /** {@code tls} (null: the JVM's default) decides which servers an https URL trusts. */
+  public ApiClient(String base, String token, String actor, Retries retries,
+      javax.net.ssl.SSLContext tls) {
     this.base = base;
     this.token = token;
     this.actor = actor;
     this.retries = retries;
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder b = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+        .followRedirects(HttpClient.Redirect.NORMAL);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.http = b.build();
   }
 
   public String base() {
@@ -206,6 +215,9 @@ public final class ApiClient {
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw new ClientException(ExitCodes.UNREACHABLE, "cannot reach the server at " + base
           + (e.getMessage() != null ? ": " + e.getMessage() : "") + tries, e);
+    } catch (javax.net.ssl.SSLException e) {
+      throw new ClientException(ExitCodes.FAILED, "TLS with " + base + " failed: "
+          + TlsTrust.explain(e), e);
     } catch (IOException e) {
       if (e.getCause() instanceof ConnectException) {
         throw new ClientException(ExitCodes.UNREACHABLE, "cannot reach the server at " + base

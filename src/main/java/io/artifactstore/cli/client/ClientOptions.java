@@ -23,6 +23,11 @@ public final class ClientOptions {
           + "ARTIFACTSTORE_TOKEN_FILE).")
   java.nio.file.Path tokenFile;
 
+  @Option(names = "--cacert", paramLabel = "FILE",
+      description = "Trust the CA certificates in this PEM file for https:// servers, instead "
+          + "of the JVM's default trust store (env ARTIFACTSTORE_CACERT).")
+  java.nio.file.Path cacert;
+
   @Option(names = "--actor", paramLabel = "NAME",
       description = "Who acts, sent as X-Actor (env ARTIFACTSTORE_ACTOR).")
   String actor;
@@ -90,6 +95,15 @@ public final class ClientOptions {
     }
   }
 
+  /** The CA file of {@code --cacert} or {@code ARTIFACTSTORE_CACERT}; null for the default. */
+  java.nio.file.Path cacertFile() {
+    if (cacert != null) {
+      return cacert;
+    }
+    String env = System.getenv("ARTIFACTSTORE_CACERT");
+    return env == null || env.isBlank() ? null : java.nio.file.Path.of(env);
+  }
+
   public String actor() {
     return firstNonBlank(actor, System.getenv("ARTIFACTSTORE_ACTOR"), null);
   }
@@ -101,7 +115,8 @@ public final class ClientOptions {
   /** A client for the configured server; each retry is reported on {@code err}. */
   public ApiClient client(PrintWriter err) {
     Retries r = new Retries(retries, line -> Progress.println(err, "artifact-store: " + line));
-    return new ApiClient(serverUrl(), token(), actor(), r);
+    String url = serverUrl();
+    return new ApiClient(url, token(), actor(), r, TlsTrust.context(cacertFile()));
   }
 
   private static String firstNonBlank(String a, String b, String fallback) {
