@@ -51,12 +51,14 @@ public final class Application {
   private final StorageBackends backends;
   private final Database db;
   private final int port;
+  private final int managementPort;
   /** Deployment ids in the order of deployment. */
   private final List<String> deployments;
   private Future<Void> stopped;
 
   private Application(Vertx vertx, StorageBackends backends, Database db, int port,
-      List<String> deployments) {
+      int managementPort, List<String> deployments) {
+    this.managementPort = managementPort;
     this.vertx = vertx;
     this.backends = backends;
     this.db = db;
@@ -131,6 +133,7 @@ public final class Application {
       Metrics metrics, int instances, AtomicInteger port, StorageBackends backends, Database db,
       Authenticator authenticator) {
     List<String> ids = new ArrayList<>();
+    AtomicInteger managementPort = new AtomicInteger();
     UploadSlots slots = new UploadSlots(config.http().maxConcurrentUploads());
     metrics.uploadsInFlight(slots::inFlight);
     metrics.storageSpace(backends.all());
@@ -144,13 +147,18 @@ public final class Application {
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(
             () -> new HttpVerticle(config, backends, metrics, slots, authenticator, clock,
-                port::set),
+                port::set, managementPort::set),
             new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .onSuccess(ids::add)
-        .map(id -> new Application(vertx, backends, db, port.get(), ids))
+        .map(id -> new Application(vertx, backends, db, port.get(), managementPort.get(), ids))
         .recover(e -> undeploy(vertx, ids).eventually(() -> db.close())
             .transform(v -> Future.failedFuture(e)));
+  }
+
+  /** The port of the management listener (health, metrics), 0 when it is off. */
+  public int managementPort() {
+    return managementPort;
   }
 
   /** The port the HTTP API listens on. */

@@ -65,6 +65,8 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("artifact-store listening on " + cfg.http().scheme() + "://"
         + cfg.http().host() + ":" + app.port() + " (database " + redact(cfg.database().url()) + ", storage "
         + cfg.storage().defaultBackend() + ")");
+    cfg.http().management().ifPresent(m -> System.out.println("artifact-store health and "
+        + "metrics on http://" + m.host() + ":" + app.managementPort()));
     return 0;
   }
 

@@ -19,13 +19,21 @@ public record AppConfig(
    */
   public record Http(String host, int port, int instances, int maxJsonBodyBytes,
       Duration shutdownGrace, Duration uploadIdleTimeout, Duration uploadRateWindow,
-      long uploadMinBytesPerSecond, int maxConcurrentUploads, Optional<Tls> tls) {
+      long uploadMinBytesPerSecond, int maxConcurrentUploads, Optional<Tls> tls,
+      Optional<Management> management) {
 
     /** {@code https} with TLS, else {@code http}. */
     public String scheme() {
       return tls.isPresent() ? "https" : "http";
     }
   }
+
+  /**
+   * The management listener: {@code /health}, {@code /health/live}, {@code /health/ready} and
+   * {@code /metrics} on {@code host}:{@code port} (plain HTTP, meant for a private interface)
+   * and no longer on the API's listener.
+   */
+  public record Management(String host, int port) {}
 
   /**
    * TLS from PEM files: the certificate chain (leaf first, then intermediates) and its private
@@ -87,7 +95,7 @@ public record AppConfig(
    */
   public record Security(String anonymous, Duration tokenDefaultTtl, Duration tokenCacheTtl,
       java.util.List<String> allowedHosts, java.util.List<String> corsOrigins,
-      Optional<Oidc> oidc, Links links) {}
+      Optional<Oidc> oidc, Links links, String operationsRole) {}
 
   /**
    * Signed download links: the key file ({@code keysFile}), the lifetime of a link asked for

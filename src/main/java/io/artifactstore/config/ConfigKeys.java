@@ -66,6 +66,15 @@ public final class ConfigKeys {
    * loopback names when bound to loopback, any otherwise; {@code *}: any.
    */
   public static final String SECURITY_ALLOWED_HOSTS = "security.allowed_hosts";
+  /**
+   * The role {@code /health} and {@code /metrics} need; empty: anyone
+   * ({@code /health/live} and {@code /health/ready} are always open).
+   */
+  public static final String SECURITY_OPERATIONS_ROLE = "security.operations_role";
+  /** Serve the operations routes on their own listener instead of the API's. */
+  public static final String MANAGEMENT_ENABLED = "management.enabled";
+  public static final String MANAGEMENT_HOST = "management.host";
+  public static final String MANAGEMENT_PORT = "management.port";
   /** The OIDC issuer whose JWTs are accepted (its {@code iss}); empty: no OIDC. */
   public static final String SECURITY_OIDC_ISSUER = "security.oidc.issuer";
   public static final String SECURITY_OIDC_JWKS_URL = "security.oidc.jwks_url";

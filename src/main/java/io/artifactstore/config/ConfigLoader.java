@@ -175,7 +175,11 @@ public final class ConfigLoader {
         positiveDuration(c, ConfigKeys.HTTP_UPLOAD_RATE_WINDOW),
         longIn(c, ConfigKeys.HTTP_UPLOAD_MIN_BYTES_PER_SECOND, 0, Long.MAX_VALUE),
         intIn(c, ConfigKeys.HTTP_MAX_CONCURRENT_UPLOADS, 0, 1_000_000),
-        tls(c));
+        tls(c),
+        bool(c, ConfigKeys.MANAGEMENT_ENABLED)
+            ? Optional.of(new AppConfig.Management(string(c, ConfigKeys.MANAGEMENT_HOST),
+                intIn(c, ConfigKeys.MANAGEMENT_PORT, 0, 65535)))
+            : Optional.empty());
 
     String url = string(c, ConfigKeys.DATABASE_URL);
     if (!url.startsWith("sqlite:") && !url.startsWith("postgresql://")
@@ -263,7 +267,8 @@ public final class ConfigLoader {
         oidc(c),
         new AppConfig.Links(Path.of(string(c, ConfigKeys.SECURITY_LINK_KEYS_FILE)),
             positiveDuration(c, ConfigKeys.SECURITY_LINK_DEFAULT_TTL),
-            positiveDuration(c, ConfigKeys.SECURITY_LINK_MAX_TTL)));
+            positiveDuration(c, ConfigKeys.SECURITY_LINK_MAX_TTL)),
+        operationsRole(c));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper), integrity, security);
   }
@@ -297,6 +302,18 @@ public final class ConfigLoader {
       names.add(name);
     }
     return java.util.List.copyOf(names);
+  }
+
+  /** {@code security.operations_role}: empty, or one of the role names. */
+  private static String operationsRole(JsonObject c) {
+    Object v = value(c, ConfigKeys.SECURITY_OPERATIONS_ROLE);
+    String role = v instanceof String s ? s.trim() : null;
+    if (role == null || !(role.isEmpty()
+        || java.util.Set.of("reader", "producer", "retention-admin", "admin").contains(role))) {
+      throw new ConfigException(ConfigKeys.SECURITY_OPERATIONS_ROLE,
+          "must be empty (anyone) or one of reader, producer, retention-admin, admin");
+    }
+    return role;
   }
 
   /** {@code http.tls.*}: both files, or neither. */

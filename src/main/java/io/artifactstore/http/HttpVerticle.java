@@ -50,16 +50,20 @@ public final class HttpVerticle extends VerticleBase {
   private final IntConsumer boundPort;
   private final Authenticator authenticator;
   private final java.time.Clock clock;
+  private final IntConsumer boundManagementPort;
   private HttpServer server;
+  private HttpServer management;
 
   /**
    * {@code uploadSlots} bounds the uploads in flight across every HTTP verticle;
-   * {@code boundPort} is told the port once listening (useful when configured as 0);
+   * {@code boundPort} is told the port once listening (useful when configured as 0), and
+   * {@code boundManagementPort} the management listener's;
    * {@code authenticator} (shared by every HTTP verticle) identifies callers.
    */
   public HttpVerticle(AppConfig config, StorageBackends backends, Metrics metrics,
       UploadSlots uploadSlots, Authenticator authenticator, java.time.Clock clock,
-      IntConsumer boundPort) {
+      IntConsumer boundPort, IntConsumer boundManagementPort) {
+    this.boundManagementPort = boundManagementPort;
     this.authenticator = authenticator;
     this.clock = clock;
     this.config = config;
@@ -101,8 +105,17 @@ public final class HttpVerticle extends VerticleBase {
     }));
     server.invalidRequestHandler(req -> ErrorHandling.invalidRequest(req, metrics.http()));
     HttpMetrics http = metrics.http();
-    return server.requestHandler(req -> frontDoor(req, router, http)).listen()
+    Future<?> api = server.requestHandler(req -> frontDoor(req, router, http)).listen()
         .onSuccess(s -> boundPort.accept(s.actualPort()));
+    if (config.http().management().isEmpty()) {
+      return api;
+    }
+    AppConfig.Management m = config.http().management().get();
+    Router ops = managementRouter();
+    management = vertx.createHttpServer(new HttpServerOptions().setHost(m.host())
+        .setPort(m.port()).setCompressionSupported(false).setIdleTimeout(60));
+    return api.compose(v -> management.requestHandler(ops).listen())
+        .onSuccess(s -> boundManagementPort.accept(s.actualPort()));
   }
 
   /**
@@ -112,8 +125,10 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture()
+    Future<?> api = server == null ? Future.succeededFuture()
         : server.shutdown(config.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    // Health and metrics answer until the API has drained, then go.
+    return management == null ? api : api.eventually(() -> management.close());
   }
 
   /**
@@ -134,6 +149,42 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     router.handle(req);
+  }
+
+  /**
+   * The operations routes: {@code /health} and {@code /metrics} for callers with
+   * {@code security.operations_role} (anyone when empty), {@code /health/live} and
+   * {@code /health/ready} for anyone (probes send no credentials).
+   */
+  private void operations(Resources api, OpsHandlers ops) {
+    String role = config.security().operationsRole();
+    AccessControl.Policy operators = role.isEmpty() ? AccessControl.anyone()
+        : AccessControl.service(Role.of(role));
+    api.at("/health").get(operators, ops::health).done();
+    api.at("/health/ready").get(AccessControl.anyone(), ops::health).done();
+    api.at("/health/live").get(AccessControl.anyone(), ops::live).done();
+    if (metrics.registry() instanceof PrometheusMeterRegistry) {
+      api.at("/metrics").get(operators, ops::metrics).done();
+    }
+  }
+
+  /**
+   * The management listener's routes ({@code management.*}): the operations routes alone, on
+   * their own port, with {@code Date} on every answer and the same error bodies.
+   */
+  Router managementRouter() {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.DATE, HttpDates.now());
+      ctx.next();
+    });
+    AccessControl access = new AccessControl(vertx, authenticator);
+    router.route().handler(access::authenticate);
+    operations(new Resources(router, access), new OpsHandlers(vertx,
+        metrics.registry() instanceof PrometheusMeterRegistry p ? p : null,
+        authenticator.describe()));
+    ErrorHandling.install(router);
+    return router;
   }
 
   Router router() {
@@ -220,11 +271,8 @@ public final class HttpVerticle extends VerticleBase {
     api.at("/v1/tokens/:token_id").get(adminOnly, tokens::get)
         .delete(adminOnly, json, tokens::revoke).done();
     api.at("/v1/identity").get(everyone, tokens::identity).done();
-    api.at("/health").get(everyone, ops::health).done();
-    api.at("/health/ready").get(everyone, ops::health).done();
-    api.at("/health/live").get(everyone, ops::live).done();
-    if (metrics.registry() instanceof PrometheusMeterRegistry) {
-      api.at("/metrics").get(everyone, ops::metrics).done();
+    if (config.http().management().isEmpty()) {
+      operations(api, ops);
     }
     api.at("/openapi.yaml").get(everyone, ops::openApi).done();
     api.at("/v1/openapi.yaml").get(everyone, ops::openApi).done();
