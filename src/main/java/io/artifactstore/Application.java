@@ -13,6 +13,7 @@ import io.artifactstore.registry.RegistryVerticle;
 import io.artifactstore.retention.RetentionVerticle;
 import io.artifactstore.security.AnonymousAccess;
 import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.LinkSigner;
 import io.artifactstore.security.OidcVerifier;
 import io.artifactstore.security.Role;
@@ -135,6 +136,8 @@ public final class Application {
     List<String> ids = new ArrayList<>();
     AtomicInteger managementPort = new AtomicInteger();
     UploadSlots slots = new UploadSlots(config.http().maxConcurrentUploads());
+    CallerLimits callers = new CallerLimits(config.security().perCaller().requestsPerSecond(),
+        config.security().perCaller().maxConcurrentUploads(), clock);
     metrics.uploadsInFlight(slots::inFlight);
     metrics.storageSpace(backends.all());
     return vertx.deployVerticle(new RegistryVerticle(config, clock, db)).onSuccess(ids::add)
@@ -146,8 +149,8 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(
-            () -> new HttpVerticle(config, backends, metrics, slots, authenticator, clock,
-                port::set, managementPort::set),
+            () -> new HttpVerticle(config, backends, metrics, slots, callers, authenticator,
+                clock, port::set, managementPort::set),
             new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .onSuccess(ids::add)

@@ -95,7 +95,12 @@ public record AppConfig(
    */
   public record Security(String anonymous, Duration tokenDefaultTtl, Duration tokenCacheTtl,
       java.util.List<String> allowedHosts, java.util.List<String> corsOrigins,
-      Optional<Oidc> oidc, Links links, String operationsRole) {}
+      Optional<Oidc> oidc, Links links, String operationsRole, PerCaller perCaller) {}
+
+  /**
+   * Limits per caller: {@code requestsPerSecond} and {@code maxConcurrentUploads}, 0 for none.
+   */
+  public record PerCaller(int requestsPerSecond, int maxConcurrentUploads) {}
 
   /**
    * Signed download links: the key file ({@code keysFile}), the lifetime of a link asked for

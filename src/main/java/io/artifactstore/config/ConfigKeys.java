@@ -75,6 +75,12 @@ public final class ConfigKeys {
   public static final String MANAGEMENT_ENABLED = "management.enabled";
   public static final String MANAGEMENT_HOST = "management.host";
   public static final String MANAGEMENT_PORT = "management.port";
+  /** Requests per second one caller may send (0: no limit). */
+  public static final String SECURITY_LIMITS_REQUESTS_PER_SECOND =
+      "security.limits.requests_per_second_per_caller";
+  /** Uploads one caller may run at once (0: no limit). */
+  public static final String SECURITY_LIMITS_MAX_CONCURRENT_UPLOADS =
+      "security.limits.max_concurrent_uploads_per_caller";
   /** The OIDC issuer whose JWTs are accepted (its {@code iss}); empty: no OIDC. */
   public static final String SECURITY_OIDC_ISSUER = "security.oidc.issuer";
   public static final String SECURITY_OIDC_JWKS_URL = "security.oidc.jwks_url";

@@ -268,7 +268,10 @@ public final class ConfigLoader {
         new AppConfig.Links(Path.of(string(c, ConfigKeys.SECURITY_LINK_KEYS_FILE)),
             positiveDuration(c, ConfigKeys.SECURITY_LINK_DEFAULT_TTL),
             positiveDuration(c, ConfigKeys.SECURITY_LINK_MAX_TTL)),
-        operationsRole(c));
+        operationsRole(c),
+        new AppConfig.PerCaller(
+            intIn(c, ConfigKeys.SECURITY_LIMITS_REQUESTS_PER_SECOND, 0, 1_000_000),
+            intIn(c, ConfigKeys.SECURITY_LIMITS_MAX_CONCURRENT_UPLOADS, 0, 1_000_000)));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper), integrity, security);
   }

@@ -52,6 +52,8 @@ public enum ErrorCode {
   RANGE_NOT_SATISFIABLE(416, "the range does not overlap the content"),
   EXPECTATION_FAILED(417, "the expectation in the Expect field cannot be met"),
   MISDIRECTED_REQUEST(421, "the Host is not one this server answers for"),
+  TOO_MANY_REQUESTS(429, "the caller sends requests faster than its limit; retry", 1),
+  TOO_MANY_UPLOADS_FOR_CALLER(429, "the caller runs as many uploads as it may; retry", 1),
   HEADER_FIELDS_TOO_LARGE(431, "the request's header fields are larger than the server accepts"),
   STORAGE_UNAVAILABLE(503, "the storage backend is unavailable", 5),
   BLOB_BUSY(503, "the content is being reclaimed; retry", 1),

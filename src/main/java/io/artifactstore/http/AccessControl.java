@@ -5,6 +5,7 @@ import io.artifactstore.bus.Bus;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Identity;
 import io.artifactstore.security.LinkSigner;
 import io.artifactstore.security.Role;
@@ -38,10 +39,26 @@ final class AccessControl {
 
   private final Vertx vertx;
   private final Authenticator authenticator;
+  private final CallerLimits callers;
 
-  AccessControl(Vertx vertx, Authenticator authenticator) {
+  /** {@code callers} (null: none) limits each caller's request rate once it is identified. */
+  AccessControl(Vertx vertx, Authenticator authenticator, CallerLimits callers) {
     this.vertx = vertx;
     this.authenticator = authenticator;
+    this.callers = callers;
+  }
+
+  private void identified(RoutingContext ctx, Identity who) {
+    if (callers != null) {
+      callers.admit(CallerLimits.caller(who, remote(ctx)));
+    }
+    ctx.put(IDENTITY, who);
+  }
+
+  /** The client's address, for the limits of callers without an identity of their own. */
+  static String remote(RoutingContext ctx) {
+    var address = ctx.request().remoteAddress();
+    return address == null ? "unknown" : address.hostAddress();
   }
 
   /** Records the caller's identity, or fails the request with the authentication error. */
@@ -57,11 +74,11 @@ final class AccessControl {
       } catch (ApiException e) {
         link = Future.failedFuture(e);
       }
-      continueAfter(ctx, link, who -> ctx.put(IDENTITY, who));
+      continueAfter(ctx, link, who -> identified(ctx, who));
       return;
     }
     continueAfter(ctx, authenticator.authenticate(req.getHeader(HttpHeaders.AUTHORIZATION)),
-        who -> ctx.put(IDENTITY, who));
+        who -> identified(ctx, who));
   }
 
   /**
@@ -85,7 +102,12 @@ final class AccessControl {
       if (ctx.response().closed()) {
         return;
       }
-      then.accept(ar.result());
+      try {
+        then.accept(ar.result());
+      } catch (ApiException e) {
+        ctx.fail(e);
+        return;
+      }
       if (pending && !hasBody(req)) {
         req.resume();
       }

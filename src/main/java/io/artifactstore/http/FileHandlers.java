@@ -12,6 +12,7 @@ import io.artifactstore.hashing.Digests;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.registry.MediaType;
+import io.artifactstore.security.CallerLimits;
 import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageBackends;
 import io.vertx.core.Future;
@@ -40,11 +41,13 @@ final class FileHandlers {
   private final Downloads downloads;
   private final Metrics metrics;
   private final UploadSlots slots;
+  private final CallerLimits callers;
   private final FileRefCache cache = new FileRefCache();
 
   FileHandlers(Vertx vertx, AppConfig config, StorageBackends backends, Downloads downloads,
-      Metrics metrics, UploadSlots slots) {
+      Metrics metrics, UploadSlots slots, CallerLimits callers) {
     this.slots = slots;
+    this.callers = callers;
     this.vertx = vertx;
     this.config = config;
     this.backends = backends;
@@ -92,7 +95,14 @@ final class FileHandlers {
     byte[] expected = DigestHeaders.expectedSha256(req.headers());
     String actor = Requests.actor(ctx);
     String claimed = Requests.claimedActor(ctx);
-    slots.acquire();
+    Runnable callerSlot = callers.acquireUpload(
+        CallerLimits.caller(AccessControl.identity(ctx), AccessControl.remote(ctx)));
+    try {
+      slots.acquire();
+    } catch (ApiException e) {
+      callerSlot.run();
+      throw e;
+    }
     JsonObject target = new JsonObject().put("package", pkg).put("path", path)
         .put("replace", replace);
     // Completes if the connection closes before the upload is answered, whenever that is.
@@ -133,7 +143,10 @@ final class FileHandlers {
               .put("actor", actor).put("claimed_actor", claimed);
           return Bus.<JsonObject>request(vertx, Addresses.FILE_COMMIT, ref);
         })
-        .onComplete(done -> slots.release())
+        .onComplete(done -> {
+          slots.release();
+          callerSlot.run();
+        })
         .onComplete(Responses.replying(ctx, file -> ctx.response().setStatusCode(201)
             .putHeader(HttpHeaders.LOCATION, req.path())
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -155,8 +168,9 @@ final class FileHandlers {
         .put("sha256", body.getValue("sha256")).put("size", body.getValue("size"))
         .put("media_type", body.getValue("media_type")).put("actor", Requests.actor(ctx))
         .put("claimed_actor", Requests.claimedActor(ctx));
+    // No upload slot: no body is read (it gave one back that it never took, which let the
+    // bound on uploads grow by one per call).
     Bus.<JsonObject>request(vertx, Addresses.FILE_ADD_BY_DIGEST, req)
-        .onComplete(done -> slots.release())
         .onComplete(Responses.replying(ctx, file -> ctx.response().setStatusCode(201)
             .putHeader(HttpHeaders.LOCATION, ctx.request().path())
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

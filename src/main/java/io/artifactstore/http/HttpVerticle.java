@@ -8,6 +8,7 @@ import io.artifactstore.dataplane.UploadSlots;
 import io.artifactstore.metrics.HttpMetrics;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Role;
 import io.artifactstore.storage.StorageBackends;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Authenticator authenticator;
   private final java.time.Clock clock;
   private final IntConsumer boundManagementPort;
+  private final CallerLimits callers;
   private HttpServer server;
   private HttpServer management;
 
@@ -58,12 +60,15 @@ public final class HttpVerticle extends VerticleBase {
    * {@code uploadSlots} bounds the uploads in flight across every HTTP verticle;
    * {@code boundPort} is told the port once listening (useful when configured as 0), and
    * {@code boundManagementPort} the management listener's;
-   * {@code authenticator} (shared by every HTTP verticle) identifies callers.
+   * {@code authenticator} (shared by every HTTP verticle) identifies callers, and
+   * {@code callers} holds their limits.
    */
   public HttpVerticle(AppConfig config, StorageBackends backends, Metrics metrics,
-      UploadSlots uploadSlots, Authenticator authenticator, java.time.Clock clock,
+      UploadSlots uploadSlots, CallerLimits callers, Authenticator authenticator,
+      java.time.Clock clock,
       IntConsumer boundPort, IntConsumer boundManagementPort) {
     this.boundManagementPort = boundManagementPort;
+    this.callers = callers;
     this.authenticator = authenticator;
     this.clock = clock;
     this.config = config;
@@ -178,7 +183,7 @@ public final class HttpVerticle extends VerticleBase {
       ctx.response().putHeader(HttpHeaders.DATE, HttpDates.now());
       ctx.next();
     });
-    AccessControl access = new AccessControl(vertx, authenticator);
+    AccessControl access = new AccessControl(vertx, authenticator, null);
     router.route().handler(access::authenticate);
     operations(new Resources(router, access), new OpsHandlers(vertx,
         metrics.registry() instanceof PrometheusMeterRegistry p ? p : null,
@@ -192,7 +197,7 @@ public final class HttpVerticle extends VerticleBase {
     Downloads downloads = new Downloads(new BlobSender(backends), metrics);
     PackageHandlers packages = new PackageHandlers(vertx);
     FileHandlers files = new FileHandlers(vertx, config, backends, downloads, metrics,
-        uploadSlots);
+        uploadSlots, callers);
     BlobHandlers blobs = new BlobHandlers(vertx, downloads);
     OpsHandlers ops = new OpsHandlers(vertx,
         metrics.registry() instanceof PrometheusMeterRegistry p ? p : null,
@@ -225,7 +230,7 @@ public final class HttpVerticle extends VerticleBase {
     BrowserGuard browsers = new BrowserGuard(config.security().allowedHosts(),
         config.security().corsOrigins());
     router.route().handler(browsers::handle);
-    AccessControl access = new AccessControl(vertx, authenticator);
+    AccessControl access = new AccessControl(vertx, authenticator, callers);
     router.route().handler(access::authenticate);
     Resources api = new Resources(router, access);
     // Who may call what: docs/security.md holds this table.
