@@ -118,6 +118,29 @@ class AccessMatrixTest {
     return tokens.create(req).await().getString("token");
   }
 
+  @Test
+  @DisplayName("adding content by digest needs the right to read it: a producer scoped to "
+      + "team-b is answered as if the server did not hold team-a's content")
+  void addByDigestNeedsReadableContent() throws Exception {
+    String digest = "{\"sha256\":\"" + fileSha + "\",\"size\":8}";
+    String other = "Bearer " + secrets.get("other-scope");
+    String own = http.postJson("/v1/packages", "{\"producer\":\"team-b/app\",\"subject\":\"s\"}",
+        "Authorization", other).json().getString("id");
+    String before = state();
+    Http.Response refused = http.postJson("/v1/packages/" + own + "/files/copy", digest,
+        "Authorization", other);
+    assertEquals(404, refused.status(), refused.text());
+    assertEquals("blob_not_found", refused.errorCode());
+    assertEquals(before, state(), "nothing changed");
+    // The same request by a producer whose scope covers a package holding the content.
+    String producer = "Bearer " + secrets.get(P);
+    String mine = http.postJson("/v1/packages", "{\"producer\":\"team-a/copy\",\"subject\":\"s\"}",
+        "Authorization", producer).json().getString("id");
+    Http.Response added = http.postJson("/v1/packages/" + mine + "/files/copy", digest,
+        "Authorization", producer);
+    assertEquals(201, added.status(), added.text());
+  }
+
   List<Call> routes() {
     String p = "/v1/packages/" + pkg;
     String digest = "{\"sha256\":\"" + fileSha + "\",\"size\":8}";
