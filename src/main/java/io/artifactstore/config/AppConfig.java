@@ -89,7 +89,8 @@ public record AppConfig(
    * {@code security.AnonymousAccess}. API tokens created without an expiry expire after
    * {@code tokenDefaultTtl}; a verified token is trusted for {@code tokenCacheTtl} before it is
    * looked up again (a revocation on this instance takes effect at once). {@code allowedHosts}
-   * are the host names (lowercase, no port) the server answers for, empty for any;
+   * are the host names (lowercase, no port) the server answers for: {@code ["*"]} for any as
+   * configured, empty for any by default (bound beyond loopback);
    * {@code corsOrigins} the origins ({@code scheme://host[:port]}) allowed cross-origin, empty
    * for none (CORS off).
    */

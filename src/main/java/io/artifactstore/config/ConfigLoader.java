@@ -281,13 +281,11 @@ public final class ConfigLoader {
     String key = ConfigKeys.SECURITY_ALLOWED_HOSTS;
     String v = string(c, key).trim().toLowerCase(java.util.Locale.ROOT);
     if (v.equals("*")) {
-      return java.util.List.of();
+      return java.util.List.of("*");
     }
     if (v.equals("auto")) {
       String h = boundHost.trim().toLowerCase(java.util.Locale.ROOT);
-      boolean loopback = h.equals("localhost") || h.startsWith("127.") || h.equals("::1")
-          || h.equals("[::1]");
-      if (!loopback) {
+      if (!Hosts.isLoopback(h)) {
         return java.util.List.of();
       }
       java.util.Set<String> names = new java.util.LinkedHashSet<>(

@@ -21,7 +21,9 @@ import java.util.Set;
  *       sends its own name, and is answered 421 {@code misdirected_request} (RFC 9110 section
  *       15.5.20);</li>
  *   <li>a state-changing request (any method but GET, HEAD, OPTIONS) whose {@code Origin} is
- *       neither the server's own nor one of {@code security.cors_origins} is 403
+ *       neither the server's own (its scheme, {@code http} or {@code https} by whether it speaks
+ *       TLS, and the authority the request was sent to) nor one of
+ *       {@code security.cors_origins} is 403
  *       {@code cross_origin_refused}; clients that are not browsers send no {@code Origin};</li>
  *   <li>CORS (the Fetch standard) is answered, by Vert.x's {@link CorsHandler}, only to the
  *       configured origins; with none configured there is no CORS at all.</li>
@@ -45,7 +47,7 @@ final class BrowserGuard {
   private final List<String> corsOrigins;
   private final CorsHandler cors;
 
-  /** {@code allowedHosts} empty: any; {@code corsOrigins} empty: CORS off. */
+  /** {@code allowedHosts} empty or {@code ["*"]}: any; {@code corsOrigins} empty: CORS off. */
   BrowserGuard(List<String> allowedHosts, List<String> corsOrigins) {
     this.allowedHosts = allowedHosts;
     this.corsOrigins = corsOrigins;
@@ -61,7 +63,7 @@ final class BrowserGuard {
   void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     HostAndPort authority = req.authority();
-    if (!allowedHosts.isEmpty() && authority != null
+    if (!allowedHosts.isEmpty() && !allowedHosts.contains("*") && authority != null
         && !allowedHosts.contains(hostName(authority.host()))) {
       ctx.fail(new ApiException(ErrorCode.MISDIRECTED_REQUEST, "this server does not answer "
           + "for the host '" + authority.host() + "' (security.allowed_hosts)"));
@@ -93,9 +95,24 @@ final class BrowserGuard {
 
   /** The request's own origin: its scheme and the {@code Host} it was sent to. */
   private static boolean sameOrigin(HttpServerRequest req, String origin) {
-    String host = req.getHeader(HttpHeaders.HOST);
-    return host != null && origin.equals((req.isSSL() ? "https://" : "http://")
-        + host.trim().toLowerCase(Locale.ROOT));
+    String authority = authority(req);
+    return authority != null && origin.equals((req.isSSL() ? "https://" : "http://")
+        + authority.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The authority the request was sent to, as the client wrote it: {@code Host} on HTTP/1.1,
+   * {@code :authority} on HTTP/2 (which Vert.x keeps out of the header fields); null if none.
+   */
+  static String authority(HttpServerRequest req) {
+    HostAndPort a = req.authority();
+    if (a == null) {
+      return null;
+    }
+    String host = a.host().contains(":") && !a.host().startsWith("[") ? "[" + a.host() + "]"
+        : a.host();
+    int defaultPort = req.isSSL() ? 443 : 80;
+    return a.port() < 0 || a.port() == defaultPort ? host : host + ":" + a.port();
   }
 
   private static String hostName(String host) {

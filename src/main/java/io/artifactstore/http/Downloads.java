@@ -108,6 +108,7 @@ final class Downloads {
     putRepresentationHeaders(resp, ref, validators);
     resp.putHeader(HttpHeaders.CONTENT_TYPE, ref.getString("media_type"))
         .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+    stored(resp);
     if (range != null) {
       resp.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE,
           range.contentRange(ref.getLong("size")));
@@ -157,6 +158,18 @@ final class Downloads {
   }
 
   /** Header fields of the selected representation, shared by 200, 206, 304 and HEAD. */
+  /**
+   * Stored content is what producers sent, HTML and SVG included: a browser must never run it
+   * as a page of this origin, where its scripts could call the API with the viewer's rights.
+   * {@code Content-Security-Policy: sandbox} (CSP Level 3) gives it an opaque origin with no
+   * scripts, forms or plugins, and {@code X-Content-Type-Options: nosniff} keeps browsers to
+   * the declared type. Reports still render; they just do nothing.
+   */
+  static void stored(HttpServerResponse resp) {
+    resp.putHeader("Content-Security-Policy", "sandbox")
+        .putHeader("X-Content-Type-Options", "nosniff");
+  }
+
   private static void putRepresentationHeaders(HttpServerResponse resp, JsonObject ref,
       Conditionals.Validators validators) {
     Responses.putValidators(resp, validators);

@@ -183,6 +183,9 @@ public final class HttpVerticle extends VerticleBase {
       ctx.response().putHeader(HttpHeaders.DATE, HttpDates.now());
       ctx.next();
     });
+    // The same Host check as the API's (DNS rebinding); no CORS here.
+    router.route().handler(new BrowserGuard(config.security().allowedHosts(),
+        java.util.List.of())::handle);
     AccessControl access = new AccessControl(vertx, authenticator, null);
     router.route().handler(access::authenticate);
     operations(new Resources(router, access), new OpsHandlers(vertx,
@@ -247,7 +250,8 @@ public final class HttpVerticle extends VerticleBase {
     api.at("/v1/packages/:id/finalize").post(writePackage, json, packages::finalizePackage)
         .done();
     api.at("/v1/packages/:id/manifest").get(readPackage, packages::manifest).done();
-    api.at("/v1/packages/:id/verify").post(access.onPackage(Role.ADMIN), null, packages::verify)
+    // No body is wanted, but one sent is read (JSON only) so the connection stays usable.
+    api.at("/v1/packages/:id/verify").post(access.onPackage(Role.ADMIN), json, packages::verify)
         .done();
     api.at("/v1/packages/:id/retention").get(readPackage, retention::status)
         .post(retainPackage, json, retention::extend).done();

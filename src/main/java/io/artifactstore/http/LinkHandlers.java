@@ -53,7 +53,7 @@ final class LinkHandlers {
           long expires = clock.instant().plus(ttl).getEpochSecond();
           String requestPath = "/v1/packages/" + encode(pkg) + FileHandlers.FILES_SEGMENT
               + encode(path);
-          String host = ctx.request().getHeader(HttpHeaders.HOST);
+          String host = BrowserGuard.authority(ctx.request());
           String url = (ctx.request().isSSL() ? "https://" : "http://")
               + (host == null ? config.http().host() + ":" + config.http().port() : host)
               + requestPath + "?" + signer.sign(requestPath, expires);

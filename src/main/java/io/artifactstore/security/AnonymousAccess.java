@@ -67,6 +67,12 @@ public record AnonymousAccess(Set<Role> roles, String reason) {
             "must be auto, none or a comma-separated list of roles: " + e.getMessage());
       }
     }
+    if (!isLoopback(host) && config.security().allowedHosts().isEmpty()) {
+      // A web page can rebind its own name to this address and read as an anonymous caller.
+      throw new ConfigException(ConfigKeys.SECURITY_ALLOWED_HOSTS, "anonymous callers have "
+          + "roles on " + host + ", beyond loopback: set " + ConfigKeys.SECURITY_ALLOWED_HOSTS
+          + " to the host names clients use (or * to accept any, exposed to DNS rebinding)");
+    }
     return new AnonymousAccess(EnumSet.copyOf(roles), "anonymous callers have the roles "
         + roles.stream().map(Role::wireName).toList() + " (" + ConfigKeys.SECURITY_ANONYMOUS
         + ")");
@@ -74,12 +80,7 @@ public record AnonymousAccess(Set<Role> roles, String reason) {
 
   /** True for {@code localhost}, {@code 127.0.0.0/8} and {@code ::1}, written literally. */
   public static boolean isLoopback(String host) {
-    String h = host.trim().toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
-        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    return io.artifactstore.config.Hosts.isLoopback(host);
   }
 
   /** The identity of a caller without credentials. */

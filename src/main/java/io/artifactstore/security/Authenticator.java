@@ -44,6 +44,11 @@ public final class Authenticator {
   private final long cacheNanos;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  /**
+   * Tokens revoked while this server runs: a lookup that was in flight during the revocation
+   * must not cache the token afterwards.
+   */
+  private final java.util.Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final OidcVerifier oidc;
   private final LinkSigner links;
 
@@ -121,13 +126,18 @@ public final class Authenticator {
     }
     String hash = ApiTokens.hash(secret);
     Cached hit = cache.get(hash);
-    if (hit != null && System.nanoTime() - hit.fetchedNanos() < cacheNanos) {
+    if (hit != null && System.nanoTime() - hit.fetchedNanos() < cacheNanos
+        && !revoked.contains(hit.identity().subject())) {
       return unexpired(hit.identity());
     }
     return Bus.<JsonObject>request(vertx, Addresses.TOKEN_AUTHENTICATE,
             new JsonObject().put("secret_sha256", hash))
         .map(token -> {
           Identity identity = identity(token);
+          if (revoked.contains(identity.subject())) {
+            throw new ApiException(ErrorCode.INVALID_TOKEN,
+                "the bearer token is unknown, expired or revoked");
+          }
           if (cache.size() >= MAX_CACHED) {
             cache.clear();
           }
@@ -145,6 +155,7 @@ public final class Authenticator {
   }
 
   private void forget(String tokenId) {
+    revoked.add(tokenId);
     cache.values().removeIf(c -> c.identity().subject().equals(tokenId));
   }
 

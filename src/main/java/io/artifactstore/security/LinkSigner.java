@@ -106,12 +106,14 @@ public final class LinkSigner {
         + "first signs, all verify (docs/security.md)\n" + id + " " + B64.encodeToString(secret)
         + "\n";
     try {
-      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      // Created with its mode: the secret is never readable by others, not even for a moment.
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: the file keeps its default permissions
+      // not a POSIX file system: the file gets the default permissions
+      Files.createFile(file);
     }
+    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
     LOG.info("created the link-signing key file " + file + " with key " + id);
   }
 

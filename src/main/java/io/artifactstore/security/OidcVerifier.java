@@ -48,6 +48,8 @@ public final class OidcVerifier {
   private final OidcRules rules;
   private final HttpClient http;
   private final AtomicReference<JWTAuth> verifier = new AtomicReference<>();
+  /** When a fetch of the key set last failed. */
+  private volatile long lastFailedFetch;
   /** When a token naming an unknown key last caused a fetch. */
   private volatile long lastUnknownKeyFetch;
   private volatile Future<Void> fetching;
@@ -81,8 +83,18 @@ public final class OidcVerifier {
     return credentials.chars().filter(c -> c == '.').count() == 2;
   }
 
+  /** Header, payload and signature all present: an unsigned token is never passed on. */
+  private static boolean signed(String jwt) {
+    String[] parts = jwt.split("\\.", -1);
+    return parts.length == 3 && !parts[0].isEmpty() && !parts[1].isEmpty()
+        && !parts[2].isEmpty();
+  }
+
   /** The identity {@code jwt} proves. */
   public Future<Identity> verify(String jwt) {
+    if (!signed(jwt)) {
+      return invalid("it is not a signed JWS (three non-empty parts)");
+    }
     JsonObject header;
     try {
       header = new JsonObject(new String(Base64.getUrlDecoder().decode(
@@ -97,7 +109,10 @@ public final class OidcVerifier {
     }
     JWTAuth auth = verifier.get();
     if (auth == null) {
-      return fetchKeys().transform(ar -> verifier.get() == null
+      // Without keys, a failed fetch is retried at most every REFETCH_MS, not per token.
+      Future<Void> fetched = System.currentTimeMillis() - lastFailedFetch < REFETCH_MS
+          ? Future.failedFuture("recently failed") : fetchKeys();
+      return fetched.transform(ar -> verifier.get() == null
           ? Future.failedFuture(new ApiException(ErrorCode.OIDC_UNAVAILABLE,
               "the signing keys of " + config.issuer() + " cannot be fetched; retry"))
           : verify(jwt));
@@ -171,18 +186,30 @@ public final class OidcVerifier {
           if (resp.statusCode() != 200) {
             return Future.failedFuture("status " + resp.statusCode());
           }
-          String length = resp.getHeader("Content-Length");
-          if (length != null && Long.parseLong(length.trim()) > MAX_JWKS_BYTES) {
-            return Future.failedFuture("the key set is larger than " + MAX_JWKS_BYTES + " bytes");
-          }
-          return resp.body();
+          // Read with a bound, whatever Content-Length says (or does not, when chunked).
+          io.vertx.core.Promise<io.vertx.core.buffer.Buffer> body = io.vertx.core.Promise.promise();
+          io.vertx.core.buffer.Buffer all = io.vertx.core.buffer.Buffer.buffer();
+          resp.handler(chunk -> {
+            if (all.length() + chunk.length() > MAX_JWKS_BYTES) {
+              body.tryFail("the key set is larger than " + MAX_JWKS_BYTES + " bytes");
+              resp.request().connection().close();
+            } else {
+              all.appendBuffer(chunk);
+            }
+          });
+          resp.exceptionHandler(body::tryFail);
+          resp.endHandler(v -> body.tryComplete(all));
+          return body.future();
         })
         .map(body -> {
           install(new JsonObject(body));
           return (Void) null;
         })
-        .onFailure(e -> LOG.log(Level.WARNING, "cannot fetch the signing keys of "
-            + config.issuer() + " from " + config.jwksUrl() + ": " + e.getMessage()));
+        .onFailure(e -> {
+          lastFailedFetch = System.currentTimeMillis();
+          LOG.log(Level.WARNING, "cannot fetch the signing keys of " + config.issuer()
+              + " from " + config.jwksUrl() + ": " + e.getMessage());
+        });
     fetching = f;
     f.onComplete(ar -> {
       synchronized (this) {
@@ -206,6 +233,14 @@ public final class OidcVerifier {
         continue;
       }
       k.put("alg", alg);
+      try {
+        // Only keys the JWT module can load count: one it skips must not leave it with none.
+        new io.vertx.ext.auth.impl.jose.JWK(k);
+      } catch (RuntimeException e) {
+        LOG.warning("skipped a key of " + config.issuer() + " (kid " + k.getString("kid")
+            + "): " + e.getMessage());
+        continue;
+      }
       keys.add(k);
     }
     if (keys.isEmpty()) {
@@ -230,7 +265,7 @@ public final class OidcVerifier {
         case "P-521" -> "ES512";
         default -> null;
       };
-      case "OKP" -> "EdDSA";
+      case "OKP" -> "Ed25519".equals(key.getString("crv")) ? "EdDSA" : null;
       default -> null;
     };
   }

@@ -25,16 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
 class AnonymousAccessTest {
 
   private static AppConfig config(String host, String anonymous) {
+    return config(host, anonymous, "auto");
+  }
+
+  private static AppConfig config(String host, String anonymous, String allowedHosts) {
     JsonObject json = ConfigLoader.merged(null, Map.of());
     json.getJsonObject("http").put("host", host);
-    json.getJsonObject("security").put("anonymous", anonymous);
+    json.getJsonObject("security").put("anonymous", anonymous)
+        .put("allowed_hosts", allowedHosts);
     return ConfigLoader.parse(json);
   }
 
   @Test
   @DisplayName("auto on a loopback address gives anonymous callers every role, and says why")
   void autoOnLoopback() {
-    for (String host : new String[] {"127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"}) {
+    for (String host : new String[] {"127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]",
+        "0:0:0:0:0:0:0:1"}) {
       AnonymousAccess a = AnonymousAccess.resolve(config(host, "auto"));
       assertEquals(EnumSet.allOf(Role.class), a.roles(), host);
       assertTrue(a.reason().contains("loopback"), a.reason());
@@ -57,9 +63,14 @@ class AnonymousAccessTest {
   void explicit() {
     assertEquals(Set.of(), AnonymousAccess.resolve(config("0.0.0.0", "none")).roles());
     assertEquals(Set.of(Role.READER),
-        AnonymousAccess.resolve(config("0.0.0.0", "reader")).roles());
+        AnonymousAccess.resolve(config("0.0.0.0", "reader", "store.example")).roles());
     assertEquals(Set.of(Role.READER, Role.RETENTION_ADMIN),
-        AnonymousAccess.resolve(config("0.0.0.0", "retention-admin")).roles());
+        AnonymousAccess.resolve(config("0.0.0.0", "retention-admin", "*")).roles());
+    // Roles for anonymous callers beyond loopback with any Host accepted: DNS rebinding.
+    ConfigException rebinding = assertThrows(ConfigException.class,
+        () -> AnonymousAccess.resolve(config("0.0.0.0", "reader")));
+    assertTrue(rebinding.getMessage().startsWith("security.allowed_hosts"),
+        rebinding.getMessage());
     ConfigException e = assertThrows(ConfigException.class,
         () -> AnonymousAccess.resolve(config("127.0.0.1", "writer")));
     assertTrue(e.getMessage().contains("reader, producer, retention-admin, admin"),

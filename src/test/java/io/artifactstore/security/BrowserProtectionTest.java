@@ -91,6 +91,30 @@ class BrowserProtectionTest {
   }
 
   @Test
+  @DisplayName("a stored HTML file with a script is served sandboxed (CSP sandbox, nosniff): it "
+      + "renders but cannot call the API as a page of this origin")
+  void storedContentIsSandboxed(@TempDir Path dir) {
+    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir)) {
+      Http http = new Http(server.baseUrl());
+      String pkg = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}")
+          .json().getString("id");
+      byte[] page = ("<html><script>fetch('/v1/tokens',{method:'POST',headers:"
+          + "{'Content-Type':'application/json'},body:'{}'})</script></html>").getBytes();
+      assertEquals(201, http.put("/v1/packages/" + pkg + "/files/report.html", page,
+          "Content-Type", "text/html").status());
+      for (Http.Response r : new Http.Response[] {
+          http.get("/v1/packages/" + pkg + "/files/report.html"),
+          http.get("/v1/packages/" + pkg + "/files/report.html", "Range", "bytes=0-9"),
+          http.head("/v1/packages/" + pkg + "/files/report.html")}) {
+        assertTrue(r.status() == 200 || r.status() == 206, String.valueOf(r.status()));
+        assertEquals("text/html", r.header("Content-Type"));
+        assertEquals("sandbox", r.header("Content-Security-Policy"));
+        assertEquals("nosniff", r.header("X-Content-Type-Options"));
+      }
+    }
+  }
+
+  @Test
   @DisplayName("DNS rebinding: a page whose own name now resolves to 127.0.0.1 sends its own "
       + "Host and is answered 421")
   void dnsRebindingRefused(@TempDir Path dir) throws Exception {

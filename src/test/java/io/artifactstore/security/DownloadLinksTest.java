@@ -163,5 +163,12 @@ class DownloadLinksTest {
     assertEquals(401, anonymous.status(), anonymous.text());
     JsonObject ok = link("other.txt", null);
     assertTrue(ok.getString("expires_at").endsWith("Z"), ok.encode());
+    // The key file the server created is its user's alone.
+    try {
+      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(dir.resolve("link-keys"))));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

@@ -76,6 +76,12 @@ class OidcTest {
 
     jwksVertx = Vertx.vertx();
     jwksServer = jwksVertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/unloadable")) {
+        // An RSA key labelled ES256: the JWT module cannot load it.
+        req.response().end(new JsonObject().put("keys", new JsonArray().add(
+            rsaJwk("bad", (RSAPublicKey) rsa.getPublic()).put("alg", "ES256"))).encode());
+        return;
+      }
       JsonObject body;
       synchronized (published) {
         body = new JsonObject().put("keys", new JsonArray(new ArrayList<>(published)));
@@ -245,6 +251,7 @@ class OidcTest {
     noSub.remove("sub");
     bad.add(new String[] {"no sub", rs256("rsa-1", rsa, noSub)});
     bad.add(new String[] {"not base64", "a.b.c"});
+    bad.add(new String[] {"no signature", real.substring(0, real.lastIndexOf('.') + 1)});
     for (String[] b : bad) {
       Http.Response r = create(b[1], "ci/acme/app");
       assertEquals(401, r.status(), b[0] + ": " + r.text());
@@ -252,6 +259,29 @@ class OidcTest {
       assertTrue(r.header("WWW-Authenticate").contains("error=\"invalid_token\""), b[0]);
     }
     assertEquals(before, packages(), "nothing was created");
+  }
+
+  @Test
+  @DisplayName("a key set none of whose keys loads: signed tokens are 503 oidc_unavailable, "
+      + "unsigned ones 401; never accepted")
+  void noUsableKeys(@TempDir Path other) throws Exception {
+    try (TestServer s = TestServer.start(TestDatabases.Kind.SQLITE, other, json -> json
+        .getJsonObject("security").getJsonObject("oidc")
+        .put("issuer", ISSUER)
+        .put("jwks_url", "http://127.0.0.1:" + jwksServer.actualPort() + "/unloadable")
+        .put("audience", AUDIENCE)
+        .put("rules", new JsonObject().put("all", new JsonObject()
+            .put("claims", new JsonObject().put("repository_owner", "*"))
+            .put("roles", "admin"))))) {
+      Http h = new Http(s.baseUrl());
+      String token = rs256("bad", rsa, claims("s", "acme/app"));
+      String unsigned = token.substring(0, token.lastIndexOf('.') + 1);
+      Http.Response r = h.get("/v1/identity", "Authorization", "Bearer " + token);
+      assertEquals(503, r.status(), r.text());
+      assertEquals("oidc_unavailable", r.errorCode());
+      Http.Response u = h.get("/v1/identity", "Authorization", "Bearer " + unsigned);
+      assertEquals(401, u.status(), u.text());
+    }
   }
 
   // First: a token naming an unknown key refetches the key set at most once per 30 s, and

@@ -96,6 +96,14 @@ class TlsTest {
     assertEquals("2", created[1], "HTTP/2 negotiated by ALPN");
     assertEquals("201", created[2]);
     String pkg = new JsonObject(Files.readString(out)).getString("id");
+    // A browser's same-origin write over HTTP/2: its Origin is the https origin it was sent to
+    // (the authority travels as :authority, not Host).
+    String origin = base.substring(0, base.indexOf("/", "https://".length()) < 0 ? base.length()
+        : base.indexOf("/", "https://".length()));
+    String[] sameOrigin = curl(out, "--http2", "-H", "Origin: " + origin, "-H",
+        "Content-Type: application/json", "-d", "{\"producer\":\"p\",\"subject\":\"o\"}",
+        base + "/v1/packages");
+    assertEquals("2 201", sameOrigin[1] + " " + sameOrigin[2], Files.readString(out));
     byte[] content = new byte[3 * 1024 * 1024];
     new Random(3).nextBytes(content);
     Path file = dir.resolve("content.bin");
@@ -113,6 +121,13 @@ class TlsTest {
       assertArrayEquals(java.util.Arrays.copyOfRange(content, 100, 1048676),
           Files.readAllBytes(out), version);
     }
+    String[] link = curl(out, "--http2", "-H", "Content-Type: application/json", "-d",
+        "{\"path\":\"h2.bin\"}", base + "/v1/packages/" + pkg + "/links");
+    assertEquals("201", link[2], Files.readString(out));
+    String url = new JsonObject(Files.readString(out)).getString("url");
+    assertTrue(url.startsWith(base + "/v1/packages/"), "a link made over HTTP/2: " + url);
+    String[] viaLink = curl(out, "--http2", "-r", "0-9", url);
+    assertEquals("206", viaLink[2]);
     String[] untrusted = run(dir, "curl", "-sS", "-o", "/dev/null", base + "/health/live");
     assertEquals("60", untrusted[0], "curl refuses a certificate it cannot verify: "
         + untrusted[1]);
