@@ -3,6 +3,7 @@ package io.artifactstore.security;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.config.ConfigException;
 import io.artifactstore.config.ConfigKeys;
+import io.artifactstore.config.Hosts;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,7 +43,7 @@ public record AnonymousAccess(Set<Role> roles, String reason) {
             + "is configured (" + ConfigKeys.SECURITY_ANONYMOUS + " auto); every request needs "
             + "credentials");
       }
-      if (isLoopback(host)) {
+      if (Hosts.isLoopback(host)) {
         return new AnonymousAccess(EnumSet.allOf(Role.class), "bound to loopback (" + host
             + ") with no authentication configured: anonymous callers have every role; set "
             + ConfigKeys.SECURITY_ANONYMOUS + " to none to require API tokens");
@@ -67,7 +68,7 @@ public record AnonymousAccess(Set<Role> roles, String reason) {
             "must be auto, none or a comma-separated list of roles: " + e.getMessage());
       }
     }
-    if (!isLoopback(host) && config.security().allowedHosts().isEmpty()) {
+    if (!Hosts.isLoopback(host) && config.security().allowedHosts().isEmpty()) {
       // A web page can rebind its own name to this address and read as an anonymous caller.
       throw new ConfigException(ConfigKeys.SECURITY_ALLOWED_HOSTS, "anonymous callers have "
           + "roles on " + host + ", beyond loopback: set " + ConfigKeys.SECURITY_ALLOWED_HOSTS
@@ -76,11 +77,6 @@ public record AnonymousAccess(Set<Role> roles, String reason) {
     return new AnonymousAccess(EnumSet.copyOf(roles), "anonymous callers have the roles "
         + roles.stream().map(Role::wireName).toList() + " (" + ConfigKeys.SECURITY_ANONYMOUS
         + ")");
-  }
-
-  /** True for {@code localhost}, {@code 127.0.0.0/8} and {@code ::1}, written literally. */
-  public static boolean isLoopback(String host) {
-    return io.artifactstore.config.Hosts.isLoopback(host);
   }
 
   /** The identity of a caller without credentials. */

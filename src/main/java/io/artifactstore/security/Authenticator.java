@@ -41,6 +41,8 @@ public final class Authenticator {
 
   private final Vertx vertx;
   private final AnonymousAccess anonymous;
+  /** The identity of every caller without credentials (one, not one per request). */
+  private final Identity anonymousIdentity;
   private final long cacheNanos;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
@@ -61,6 +63,7 @@ public final class Authenticator {
     this.links = links;
     this.vertx = vertx;
     this.anonymous = anonymous;
+    this.anonymousIdentity = anonymous.identity();
     this.cacheNanos = cacheTtl.toNanos();
     this.clock = clock;
     vertx.eventBus().<JsonObject>consumer(Addresses.TOKEN_REVOKED,
@@ -94,7 +97,7 @@ public final class Authenticator {
   /** The identity {@code authorization} (the field's value, or null) proves. */
   public Future<Identity> authenticate(String authorization) {
     if (authorization == null) {
-      return Future.succeededFuture(anonymous.identity());
+      return Future.succeededFuture(anonymousIdentity);
     }
     String field = authorization.trim();
     int space = field.indexOf(' ');

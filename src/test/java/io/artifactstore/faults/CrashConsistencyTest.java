@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.artifactstore.support.Await;
 import io.artifactstore.support.Http;
 import io.artifactstore.support.ServerProcess;
 import io.artifactstore.support.TestDatabases;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -19,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,7 +102,8 @@ class CrashConsistencyTest {
   private void load(ServerProcess server, int round, List<Upload> uploads,
       List<Finalize> finalizes) throws Exception {
     AtomicBoolean killed = new AtomicBoolean();
-    AtomicInteger acknowledged = new AtomicInteger();
+    // Counted down by the clients on each acknowledged upload: the kill waits for it.
+    CountDownLatch acknowledged = new CountDownLatch(ACKNOWLEDGED_BEFORE_KILL);
     Map<Integer, List<Upload>> sent = new ConcurrentHashMap<>();
     Map<Integer, List<Finalize>> finalized = new ConcurrentHashMap<>();
     List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -114,13 +117,9 @@ class CrashConsistencyTest {
       t.start();
       clients.add(t);
     }
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (acknowledged.get() < ACKNOWLEDGED_BEFORE_KILL) {
-      if (System.nanoTime() > deadline) {
-        fail("only " + acknowledged.get() + " uploads acknowledged in 3 minutes: "
-            + server.log());
-      }
-      Thread.sleep(5);
+    if (!acknowledged.await(3, TimeUnit.MINUTES)) {
+      fail("only " + (ACKNOWLEDGED_BEFORE_KILL - acknowledged.getCount())
+          + " uploads acknowledged in 3 minutes: " + server.log());
     }
     killed.set(true);
     server.kill();
@@ -138,7 +137,7 @@ class CrashConsistencyTest {
    * every other client's (deduplicated), each package finalized; until the server is gone.
    */
   private static void client(String base, long seed, AtomicBoolean killed,
-      AtomicInteger acknowledged, List<Upload> sent, List<Finalize> finalized,
+      CountDownLatch acknowledged, List<Upload> sent, List<Finalize> finalized,
       List<String> unexpected) {
     Http http = new Http(base);
     Random random = new Random(seed);
@@ -177,7 +176,7 @@ class CrashConsistencyTest {
           unexpected.add("upload: " + status);
           break;
         }
-        acknowledged.incrementAndGet();
+        acknowledged.countDown();
       }
       if (!sent.get(sent.size() - 1).acknowledged()) {
         continue;
@@ -248,27 +247,24 @@ class CrashConsistencyTest {
    * waits, up to a minute, for a report with nothing unrecorded even within the grace period.
    */
   private static void awaitReconciled(Http http, ServerProcess server) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      Http.Response r = http.send("POST", "/v1/admin/fsck",
-          java.net.http.HttpRequest.BodyPublishers.noBody());
-      if (r.status() == 200) {
-        last = r.json();
-        JsonObject local = last.getJsonObject("backends").getJsonObject("local");
-        if (last.getBoolean("clean") && local.getLong("recent_unrecorded") == 0
-            && local.getLong("temporaries_in_flight") == 0) {
-          assertEquals(0, last.getLong("content_missing"), last.encode());
-          assertEquals(0, local.getJsonObject("missing").getLong("count"), last.encode());
-          assertEquals(0, local.getJsonObject("mismatched").getLong("count"), last.encode());
-          return;
-        }
-      } else {
-        assertEquals("integrity_check_running", r.errorCode(), r.text());
-      }
-      Thread.sleep(200);
-    }
-    fail("not reconciled within a minute: " + last + "\n" + server.log());
+    JsonObject[] last = {null};
+    Await.until("the integrity check to find the store clean", Duration.ofMinutes(1), () -> {
+          Http.Response r = http.send("POST", "/v1/admin/fsck",
+              java.net.http.HttpRequest.BodyPublishers.noBody());
+          if (r.status() != 200) {
+            assertEquals("integrity_check_running", r.errorCode(), r.text());
+            return false;
+          }
+          last[0] = r.json();
+          JsonObject local = last[0].getJsonObject("backends").getJsonObject("local");
+          return last[0].getBoolean("clean") && local.getLong("recent_unrecorded") == 0
+              && local.getLong("temporaries_in_flight") == 0;
+        }, () -> "Last report: " + last[0] + "\n" + server.log());
+    JsonObject report = last[0];
+    JsonObject local = report.getJsonObject("backends").getJsonObject("local");
+    assertEquals(0, report.getLong("content_missing"), report.encode());
+    assertEquals(0, local.getJsonObject("missing").getLong("count"), report.encode());
+    assertEquals(0, local.getJsonObject("mismatched").getLong("count"), report.encode());
   }
 
   private static long temporaries(Path blobs) throws Exception {

@@ -3,13 +3,11 @@ package io.artifactstore.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.artifactstore.db.Database;
-import io.artifactstore.events.EventLog;
+import io.artifactstore.support.Await;
 import io.artifactstore.support.Http;
 import io.artifactstore.support.MutableClock;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -27,17 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CallerLimitsTest {
 
-  static String token(TestServer server, MutableClock clock, String name) {
-    Database db = Database.open(server.vertx(), server.config().database());
-    try {
-      return new TokenService(new EventLog(db, clock), server.config().security())
-          .create(new JsonObject().put("name", name).put("roles", new JsonArray().add("admin"))
-              .put("actor", "test")).await().getString("token");
-    } finally {
-      db.close().await();
-    }
-  }
-
   @Test
   @DisplayName("requests_per_second_per_caller: the sixth request in a second is 429 with "
       + "Retry-After; another caller is served; the next second serves the first again")
@@ -48,8 +35,8 @@ class CallerLimitsTest {
             .put("requests_per_second_per_caller", 5)
             .put("max_concurrent_uploads_per_caller", 0)), clock)) {
       Http http = new Http(server.baseUrl());
-      String a = "Bearer " + token(server, clock, "a");
-      String b = "Bearer " + token(server, clock, "b");
+      String a = "Bearer " + server.token("a", "admin");
+      String b = "Bearer " + server.token("b", "admin");
       for (int i = 0; i < 5; i++) {
         assertEquals(200, http.get("/v1/identity", "Authorization", a).status(), "request " + i);
       }
@@ -73,12 +60,9 @@ class CallerLimitsTest {
     throw new AssertionError("no artifactstore_uploads_in_flight gauge");
   }
 
-  static void awaitInFlight(Http http, String auth, long expected) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (inFlight(http, auth) != expected) {
-      assertTrue(System.nanoTime() < deadline, "uploads in flight never became " + expected);
-      Thread.sleep(20);
-    }
+  static void awaitInFlight(Http http, String auth, long expected) throws Exception {
+    Await.until(expected + " uploads in flight", Duration.ofSeconds(30),
+        () -> inFlight(http, auth) == expected);
   }
 
   @Test
@@ -91,8 +75,8 @@ class CallerLimitsTest {
             .put("requests_per_second_per_caller", 0)
             .put("max_concurrent_uploads_per_caller", 1)), clock)) {
       Http http = new Http(server.baseUrl());
-      String a = "Bearer " + token(server, clock, "a");
-      String b = "Bearer " + token(server, clock, "b");
+      String a = "Bearer " + server.token("a", "admin");
+      String b = "Bearer " + server.token("b", "admin");
       String pkg = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}",
           "Authorization", a).json().getString("id");
       assertEquals(201, http.put("/v1/packages/" + pkg + "/files/first", "x".getBytes(),

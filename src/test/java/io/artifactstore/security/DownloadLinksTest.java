@@ -1,18 +1,15 @@
 package io.artifactstore.security;
 
+import static io.artifactstore.support.Processes.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.artifactstore.db.Database;
-import io.artifactstore.events.EventLog;
 import io.artifactstore.support.Http;
 import io.artifactstore.support.MutableClock;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -49,13 +45,8 @@ class DownloadLinksTest {
     server = TestServer.start(TestDatabases.Kind.SQLITE, dir,
         json -> json.getJsonObject("security").put("anonymous", "none"), clock);
     http = new Http(server.baseUrl());
-    Database db = Database.open(server.vertx(), server.config().database());
-    TokenService tokens = new TokenService(new EventLog(db, clock), server.config().security());
-    String admin = tokens.create(new JsonObject().put("name", "a").put("roles",
-        new JsonArray().add("admin")).put("actor", "test")).await().getString("token");
-    reader = tokens.create(new JsonObject().put("name", "r").put("roles",
-        new JsonArray().add("reader")).put("actor", "test")).await().getString("token");
-    db.close().await();
+    String admin = server.token("a", "admin");
+    reader = server.token("r", "reader");
     pkg = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}",
         "Authorization", "Bearer " + admin).json().getString("id");
     content = new byte[5 * 1024 * 1024 + 123];
@@ -82,14 +73,6 @@ class DownloadLinksTest {
         "Authorization", "Bearer " + reader);
     assertEquals(201, r.status(), r.text());
     return r.json();
-  }
-
-  static String[] run(Path cwd, String... command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
-        .start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + List.of(command));
-    return new String[] {String.valueOf(p.exitValue()), new String(out, StandardCharsets.UTF_8)};
   }
 
   /** curl's status code for {@code url}, the body written to {@code out}. */

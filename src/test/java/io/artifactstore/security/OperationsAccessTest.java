@@ -3,12 +3,9 @@ package io.artifactstore.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.artifactstore.db.Database;
-import io.artifactstore.events.EventLog;
 import io.artifactstore.support.Http;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
@@ -48,12 +45,7 @@ class OperationsAccessTest {
     try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir, json ->
         json.getJsonObject("security").put("anonymous", "none")
             .put("operations_role", "reader"))) {
-      Database db = Database.open(server.vertx(), server.config().database());
-      String reader = new TokenService(new EventLog(db, java.time.Clock.systemUTC()),
-          server.config().security()).create(new JsonObject().put("name", "ops")
-              .put("roles", new JsonArray().add("reader")).put("actor", "test"))
-          .await().getString("token");
-      db.close().await();
+      String reader = server.token("ops", "reader");
       Http http = new Http(server.baseUrl());
       assertEquals(401, http.get("/health").status());
       assertEquals(401, http.get("/metrics").status());

@@ -1,5 +1,6 @@
 package io.artifactstore.security;
 
+import static io.artifactstore.support.Processes.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,13 +11,11 @@ import io.artifactstore.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -35,14 +34,6 @@ class TlsTest {
   Path dir;
   TestServer server;
   String base;
-
-  static String[] run(Path cwd, String... command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
-        .start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    return new String[] {String.valueOf(p.exitValue()), new String(out, StandardCharsets.UTF_8)};
-  }
 
   static void ok(Path cwd, String... command) throws Exception {
     String[] r = run(cwd, command);

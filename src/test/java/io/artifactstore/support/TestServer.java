@@ -3,6 +3,9 @@ package io.artifactstore.support;
 import io.artifactstore.Application;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.config.ConfigLoader;
+import io.artifactstore.db.Database;
+import io.artifactstore.events.EventLog;
+import io.artifactstore.security.TokenService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +25,8 @@ public final class TestServer implements AutoCloseable {
   private final AppConfig config;
   private final PrometheusMeterRegistry registry;
   private final JsonObject configJson;
+
+  private Clock clock = Clock.systemUTC();
 
   private TestServer(Vertx vertx, Application app, AppConfig config,
       PrometheusMeterRegistry registry, JsonObject configJson) {
@@ -57,7 +62,9 @@ public final class TestServer implements AutoCloseable {
     PrometheusMeterRegistry registry = Application.newRegistry();
     Vertx vertx = Application.newVertx(registry);
     Application app = Application.start(vertx, config, clock, registry).await();
-    return new TestServer(vertx, app, config, registry, json.copy());
+    TestServer server = new TestServer(vertx, app, config, registry, json.copy());
+    server.clock = clock;
+    return server;
   }
 
   public static TestServer start(TestDatabases.Kind db, Path dir) {
@@ -79,6 +86,28 @@ public final class TestServer implements AutoCloseable {
   /** The whole configuration the server runs with, as JSON (for a configuration file). */
   public JsonObject configJson() {
     return configJson.copy();
+  }
+
+  /**
+   * Issues an API token straight on the server's database, as {@code token create --bootstrap}
+   * does: {@code request} as TokenService#create takes it ({@code actor} defaults to
+   * {@code test}). The secret.
+   */
+  public String token(JsonObject request) {
+    Database db = Database.open(vertx, config.database());
+    try {
+      return new TokenService(new EventLog(db, clock), config.security())
+          .create(request.copy().put("actor", request.getString("actor", "test")))
+          .await().getString("token");
+    } finally {
+      db.close().await();
+    }
+  }
+
+  /** A token named {@code name} with {@code roles}, for every producer, default expiry. */
+  public String token(String name, String... roles) {
+    return token(new JsonObject().put("name", name)
+        .put("roles", new io.vertx.core.json.JsonArray(java.util.List.of(roles))));
   }
 
   public Vertx vertx() {

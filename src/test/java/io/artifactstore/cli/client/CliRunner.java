@@ -1,7 +1,6 @@
 package io.artifactstore.cli.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.artifactstore.Main;
 import io.vertx.core.json.JsonObject;
@@ -131,14 +130,8 @@ final class CliRunner {
 
   /** Waits for {@code condition}, polling, failing after {@code deadline}. */
   static void await(String what, Duration deadline, BooleanSupplier condition)
-      throws InterruptedException {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        fail("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+      throws Exception {
+    io.artifactstore.support.Await.until(what, deadline, condition::getAsBoolean);
   }
 
   /** A port on 127.0.0.1 where nothing listens (connections to it are refused). */
