@@ -5,9 +5,10 @@ import io.artifactstore.dataplane.DataPlaneVerticle;
 import io.artifactstore.dataplane.UploadSlots;
 import io.artifactstore.db.Database;
 import io.artifactstore.db.Migrations;
+import io.artifactstore.hashing.Blake3Kernels;
 import io.artifactstore.http.ClientGone;
-import io.artifactstore.integrity.IntegrityVerticle;
 import io.artifactstore.http.HttpVerticle;
+import io.artifactstore.integrity.IntegrityVerticle;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.RegistryVerticle;
 import io.artifactstore.retention.RetentionVerticle;
@@ -26,15 +27,15 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One running server: the storage backends and the database, then the control plane (registry,
@@ -106,6 +107,8 @@ public final class Application {
     } else {
       LOG.info("authentication: " + anonymous.reason());
     }
+    Blake3Kernels.Choice kernel = Blake3Kernels.selected();
+    LOG.info("BLAKE3 kernel: " + kernel.name() + " (" + kernel.reason() + ")");
     int instances = config.http().instances() > 0
         ? config.http().instances() : Runtime.getRuntime().availableProcessors();
     AtomicInteger port = new AtomicInteger();

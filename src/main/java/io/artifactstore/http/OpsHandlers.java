@@ -2,6 +2,7 @@ package io.artifactstore.http;
 
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
+import io.artifactstore.hashing.Blake3Kernels;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,7 +49,8 @@ final class OpsHandlers {
    * the data plane); 200 when all are up, 503 with the failing check's detail otherwise.
    * {@code {status: UP|DOWN, checks: [{id, status, data}], outcome, degraded}}: degraded when
    * a storage backend is below its free-space threshold; {@code security}: {@code
-   * {anonymous_roles: [..], anonymous: "<why>", authentication: ["api_token"]}}.
+   * {anonymous_roles: [..], anonymous: "<why>", authentication: ["api_token"]}}; {@code
+   * hashing}: {@code {blake3_kernel: "scalar"|"vector-256-bit"|.., lanes, reason, jdk}}.
    */
   Future<Representation> health(RoutingContext ctx) {
     return checks.checkStatus().map(result -> {
@@ -60,9 +62,16 @@ final class OpsHandlers {
           .anyMatch(d -> d.getBoolean("degraded", false));
       json.put("degraded", degraded);
       json.put("security", security.copy());
+      json.put("hashing", hashing());
       return new Representation(result.getUp() ? 200 : 503, "application/json", json.toBuffer(),
           null, null);
     });
+  }
+
+  private static JsonObject hashing() {
+    Blake3Kernels.Choice kernel = Blake3Kernels.selected();
+    return new JsonObject().put("blake3_kernel", kernel.name()).put("lanes", kernel.lanes())
+        .put("reason", kernel.reason()).put("jdk", Runtime.version().feature());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.artifactstore.metrics;
 
+import io.artifactstore.hashing.Blake3Kernels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -32,6 +33,11 @@ public final class Metrics {
     io.micrometer.core.instrument.Gauge.builder("artifactstore.downloads.in.flight",
             downloadsInFlight::get)
         .description("File and blob downloads being sent").register(registry);
+    Blake3Kernels.Choice kernel = Blake3Kernels.selected();
+    io.micrometer.core.instrument.Gauge.builder("artifactstore.blake3.kernel", () -> 1)
+        .description("The BLAKE3 kernel in use (chosen at startup), as labels")
+        .tag("kernel", kernel.name()).tag("lanes", Integer.toString(kernel.lanes()))
+        .tag("jdk", Integer.toString(Runtime.version().feature())).register(registry);
   }
 
   public MeterRegistry registry() {

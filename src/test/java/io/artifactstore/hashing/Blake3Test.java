@@ -1,16 +1,32 @@
 package io.artifactstore.hashing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.bouncycastle.crypto.digests.Blake3Digest;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** BLAKE3 on every kernel this JVM can run: scalar always, the vector kernel on JDK 25+. */
 class Blake3Test {
 
-  /** The input of the reference test vectors: byte i is i mod 251. */
+  private static final HexFormat HEX = HexFormat.of();
+
+  static List<Blake3Kernels.Choice> kernels() {
+    return Blake3Kernels.available();
+  }
+
+  /** The input of the official test vectors: byte i is i mod 251. */
   private static byte[] vectorInput(int length) {
     byte[] b = new byte[length];
     for (int i = 0; i < length; i++) {
@@ -19,16 +35,15 @@ class Blake3Test {
     return b;
   }
 
-  private static String reference(byte[] data) {
-    Blake3Digest d = new Blake3Digest(256);
-    d.update(data, 0, data.length);
-    byte[] out = new byte[32];
-    d.doFinal(out, 0);
-    return HexFormat.of().formatHex(out);
+  private static JsonArray officialCases() throws IOException {
+    try (InputStream in = Blake3Test.class.getResourceAsStream("blake3-test-vectors.json")) {
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .getJsonArray("cases");
+    }
   }
 
-  private static String ours(byte[] data, int[] splits) {
-    Blake3 h = new Blake3();
+  private static Blake3 hash(Blake3Kernels.Choice kernel, byte[] data, int[] splits) {
+    Blake3 h = new Blake3(kernel.newKernel());
     int off = 0;
     int i = 0;
     while (off < data.length) {
@@ -36,43 +51,96 @@ class Blake3Test {
       h.update(data, off, n);
       off += n;
     }
-    return HexFormat.of().formatHex(h.digest());
+    return h;
   }
 
-  @Test
-  @DisplayName("known answers: empty input, 'abc', and the reference vector of 1 KiB + 1")
-  void knownAnswers() {
-    assertEquals("af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262",
-        ours(new byte[0], new int[] {1}));
-    assertEquals("6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85",
-        ours("abc".getBytes(), new int[] {3}));
+  private static byte[] bouncyCastle(byte[] data, int length) {
+    Blake3Digest d = new Blake3Digest(length * 8);
+    d.update(data, 0, data.length);
+    byte[] out = new byte[length];
+    d.doFinal(out, 0, length);
+    return out;
   }
 
-  @Test
-  @DisplayName("equals BouncyCastle at every chunk and tree boundary of the reference vector lengths")
-  void referenceLengths() {
-    int[] lengths = {0, 1, 63, 64, 65, 127, 128, 129, 1023, 1024, 1025, 2048, 2049, 3072, 3073,
-        4096, 4097, 5120, 5121, 6144, 6145, 7168, 7169, 8192, 8193, 16384, 31744, 102400};
-    for (int len : lengths) {
-      byte[] data = vectorInput(len);
-      String expected = reference(data);
-      assertEquals(expected, ours(data, new int[] {Math.max(1, len)}), "one update, " + len);
-      assertEquals(expected, ours(data, new int[] {1}), "byte by byte, " + len);
-      assertEquals(expected, ours(data, new int[] {1024}), "chunk by chunk, " + len);
-      assertEquals(expected, ours(data, new int[] {7, 1000, 64, 3000}), "mixed, " + len);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernels")
+  @DisplayName("official test vectors: every input length, 32-byte hash and 131-byte extended"
+      + " output, in one update, byte by byte, chunk by chunk and in uneven pieces")
+  void officialVectors(Blake3Kernels.Choice kernel) throws IOException {
+    JsonArray cases = officialCases();
+    assertEquals(22, cases.size(), "the official set has 22 hash cases");
+    int[][] splitPatterns = {{Integer.MAX_VALUE}, {1}, {1024}, {7, 1000, 64, 3000}, {8192}};
+    for (Object o : cases) {
+      JsonObject c = (JsonObject) o;
+      int len = c.getInteger("input_len");
+      byte[] expected = HEX.parseHex(c.getString("hash"));
+      for (int[] splits : splitPatterns) {
+        Blake3 h = hash(kernel, vectorInput(len), splits);
+        String what = kernel.name() + ", length " + len + ", pieces " + Arrays.toString(splits);
+        assertArrayEquals(Arrays.copyOf(expected, 32), h.digest(), "hash, " + what);
+        byte[] extended = new byte[expected.length];
+        h.doFinal(extended, 0, extended.length);
+        assertArrayEquals(expected, extended, "extended output, " + what);
+      }
     }
   }
 
-  @Test
-  @DisplayName("equals BouncyCastle on random inputs up to 4 MiB in random pieces")
-  void randomInputs() {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernels")
+  @DisplayName("equals BouncyCastle on random inputs up to 4 MiB in random update sizes")
+  void randomInputsAgainstBouncyCastle(Blake3Kernels.Choice kernel) {
     Random r = new Random(42);
-    for (int t = 0; t < 40; t++) {
-      int len = t < 30 ? r.nextInt(70_000) : r.nextInt(4 << 20);
+    for (int t = 0; t < 60; t++) {
+      int len = t < 40 ? r.nextInt(300_000) : r.nextInt(4 << 20);
       byte[] data = new byte[len];
       r.nextBytes(data);
-      int[] splits = {1 + r.nextInt(5000), 1 + r.nextInt(70_000), 1 + r.nextInt(64)};
-      assertEquals(reference(data), ours(data, splits), "length " + len);
+      int[] splits = new int[1 + r.nextInt(6)];
+      for (int i = 0; i < splits.length; i++) {
+        splits[i] = 1 + r.nextInt(switch (r.nextInt(3)) {
+          case 0 -> 100;
+          case 1 -> 20_000;
+          default -> 200_000;
+        });
+      }
+      int outLen = 1 + r.nextInt(200);
+      byte[] ours = new byte[outLen];
+      hash(kernel, data, splits).doFinal(ours, 0, outLen);
+      assertArrayEquals(bouncyCastle(data, outLen), ours,
+          kernel.name() + ", length " + len + ", pieces " + Arrays.toString(splits));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernels")
+  @DisplayName("every length around the subtree sizes a kernel pass covers equals BouncyCastle")
+  void subtreeEdges(Blake3Kernels.Choice kernel) {
+    Random r = new Random(7);
+    byte[] data = new byte[(130 << 10) + 1];
+    r.nextBytes(data);
+    for (int chunks : new int[] {2, 3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 128}) {
+      for (int delta : new int[] {-1, 0, 1}) {
+        int len = chunks * 1024 + delta;
+        byte[] input = Arrays.copyOf(data, len);
+        assertArrayEquals(bouncyCastle(input, 32),
+            hash(kernel, input, new int[] {Integer.MAX_VALUE}).digest(),
+            kernel.name() + ", length " + len);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernels")
+  @DisplayName("the parent kernel equals one compression per parent, for every count")
+  void parentsMatchScalar(Blake3Kernels.Choice kernel) {
+    Random r = new Random(3);
+    for (int count = 1; count <= 40; count++) {
+      int[] cvs = r.ints(16 * count).toArray();
+      int[] expected = new int[8 * count];
+      new ScalarKernel().parents(cvs, 0, count, expected, 0);
+      int[] inPlace = cvs.clone();
+      kernel.newKernel().parents(inPlace, 0, count, inPlace, 0);
+      assertArrayEquals(expected, Arrays.copyOf(inPlace, 8 * count),
+          kernel.name() + ", " + count + " parents");
     }
   }
 }

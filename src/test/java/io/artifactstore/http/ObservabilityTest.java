@@ -3,10 +3,12 @@ package io.artifactstore.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.artifactstore.hashing.Blake3Kernels;
 import io.artifactstore.support.Http;
 import io.artifactstore.support.LogCapture;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
+import io.vertx.core.json.JsonObject;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,6 +35,25 @@ class ObservabilityTest {
       }
     }
     return 0;
+  }
+
+  @Test
+  @DisplayName("the BLAKE3 kernel chosen at startup is named in the log, /health and a metric")
+  void kernelIsShown(@TempDir Path dir) throws Exception {
+    Blake3Kernels.Choice kernel = Blake3Kernels.selected();
+    try (LogCapture log = LogCapture.start();
+        TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir)) {
+      Http http = new Http(server.baseUrl());
+      JsonObject hashing = http.get("/health").json().getJsonObject("hashing");
+      assertEquals(kernel.name(), hashing.getString("blake3_kernel"));
+      assertEquals(kernel.lanes(), hashing.getInteger("lanes"));
+      assertEquals(Runtime.version().feature(), hashing.getInteger("jdk"));
+      String m = http.get("/metrics").text();
+      assertEquals(1, value(m, "artifactstore_blake3_kernel{jdk=\"" + Runtime.version().feature()
+          + "\",kernel=\"" + kernel.name() + "\",lanes=\"" + kernel.lanes() + "\"}"), m);
+      assertTrue(log.messages().contains("BLAKE3 kernel: " + kernel.name() + " ("
+          + kernel.reason() + ")"), String.join("\n", log.messages()));
+    }
   }
 
   @Test

@@ -44,6 +44,16 @@ public final class LogCapture extends Handler implements AutoCloseable {
     return out;
   }
 
+  /** Every captured message, formatted with its parameters. */
+  public synchronized List<String> messages() {
+    java.util.logging.SimpleFormatter format = new java.util.logging.SimpleFormatter();
+    List<String> out = new ArrayList<>();
+    for (LogRecord r : records) {
+      out.add(format.formatMessage(r));
+    }
+    return out;
+  }
+
   public synchronized void clear() {
     records.clear();
   }

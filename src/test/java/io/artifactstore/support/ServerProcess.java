@@ -1,5 +1,6 @@
 package io.artifactstore.support;
 
+import io.artifactstore.hashing.Blake3Kernels;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -42,14 +44,31 @@ public final class ServerProcess implements AutoCloseable {
    * waits, up to two minutes, until it listens.
    */
   public static ServerProcess start(Path dir, JsonObject config, String name) throws Exception {
+    List<String> launcher = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+    if (Runtime.version().feature() >= Blake3Kernels.MIN_VECTOR_JDK) {
+      // As scripts/artifact-store starts it on 25+: with the Vector API.
+      launcher.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+    }
+    launcher.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "io.artifactstore.Main"));
+    return start(dir, config, name, launcher, Map.of());
+  }
+
+  /**
+   * Starts {@code <launcher...> serve --config <file>} with {@code environment} added to this
+   * process's, and waits, up to two minutes, until it listens.
+   */
+  public static ServerProcess start(Path dir, JsonObject config, String name,
+      List<String> launcher, Map<String, String> environment) throws Exception {
     Path configFile = dir.resolve(name + ".json");
     Files.writeString(configFile, config.encodePrettily());
     Path log = dir.resolve(name + ".log");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "io.artifactstore.Main", "serve", "--config", configFile.toString()));
-    Process p = new ProcessBuilder(command).directory(dir.toFile())
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of("serve", "--config", configFile.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    Process p = builder.directory(dir.toFile())
         .redirectErrorStream(true).start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Thread pump = new Thread(() -> pump(p, log, port), "server-process-output");
