@@ -30,7 +30,6 @@ final class HashingWriteStream implements WriteStream<Buffer> {
     this.writer = writer;
     this.digest = new PipelinedDigest(context);
     this.maxBytes = maxBytes;
-    digest.onProgress(this::checkDrained);
   }
 
   PipelinedDigest digest() {
@@ -74,14 +73,22 @@ final class HashingWriteStream implements WriteStream<Buffer> {
   public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
     this.drainHandler = handler;
     writer.drainHandler(handler == null ? null : v -> checkDrained());
+    if (handler != null) {
+      digest.whenPendingBelow(MAX_HASH_LAG, this::checkDrained);
+    }
     return this;
   }
 
   private void checkDrained() {
     Handler<Void> h = drainHandler;
-    if (h != null && !writeQueueFull()) {
+    if (h == null) {
+      return;
+    }
+    if (!writeQueueFull()) {
       drainHandler = null;
       h.handle(null);
+    } else if (digest.pendingBytes() >= MAX_HASH_LAG) {
+      digest.whenPendingBelow(MAX_HASH_LAG, this::checkDrained);
     }
   }
 }
