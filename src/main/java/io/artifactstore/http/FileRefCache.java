@@ -25,21 +25,21 @@ final class FileRefCache {
   /** How long an entry is trusted. */
   static final long TTL_NANOS = 10_000_000_000L;
 
-  private record Entry(JsonObject ref, long bornNanos) {}
+  private record Cached(JsonObject ref, long bornNanos) {}
 
   /** Counts invalidations: a lookup that started before one may carry what it dropped. */
   private long generation;
 
-  private final Map<String, Entry> entries = new LinkedHashMap<>(256, 0.75f, true) {
+  private final Map<String, Cached> entries = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
       return size() > CAPACITY;
     }
   };
 
   JsonObject get(String pkg, String path) {
     String key = key(pkg, path);
-    Entry e = entries.get(key);
+    Cached e = entries.get(key);
     if (e == null) {
       return null;
     }
@@ -63,7 +63,7 @@ final class FileRefCache {
   void offer(JsonObject ref, long startedAt) {
     if (startedAt == generation && "finalized".equals(ref.getString("package_status"))) {
       entries.put(key(ref.getString("package"), ref.getString("path")),
-          new Entry(ref, System.nanoTime()));
+          new Cached(ref, System.nanoTime()));
     }
   }
 

@@ -50,7 +50,8 @@ final class OpsHandlers {
    * {@code {status: UP|DOWN, checks: [{id, status, data}], outcome, degraded}}: degraded when
    * a storage backend is below its free-space threshold; {@code security}: {@code
    * {anonymous_roles: [..], anonymous: "<why>", authentication: ["api_token"]}}; {@code
-   * hashing}: {@code {blake3_kernel: "scalar"|"vector-256-bit"|.., lanes, reason, jdk}}.
+   * hashing}: {@code {blake3_kernel: "scalar"|"vector-256-bit"|.., lanes, reason, jdk,
+   * warmed_up}}.
    */
   Future<Representation> health(RoutingContext ctx) {
     return checks.checkStatus().map(result -> {
@@ -71,7 +72,8 @@ final class OpsHandlers {
   private static JsonObject hashing() {
     Blake3Kernels.Choice kernel = Blake3Kernels.selected();
     return new JsonObject().put("blake3_kernel", kernel.name()).put("lanes", kernel.lanes())
-        .put("reason", kernel.reason()).put("jdk", Runtime.version().feature());
+        .put("reason", kernel.reason()).put("jdk", Runtime.version().feature())
+        .put("warmed_up", Blake3Kernels.warmedUp());
   }
 
   /**
