@@ -68,6 +68,8 @@ public final class Addresses {
    * {@code {producers: [..]}}: who may add that content by digest.
    */
   public static final String BLOB_PRODUCERS = "registry.blob.producers";
+  /** {@code {size}} to {@code {size, held}}: whether any stored blob has that many bytes. */
+  public static final String BLOB_SIZE_HELD = "registry.blob.size_held";
 
   /** Runs the integrity check (fsck): see integrity.Fsck. */
   public static final String INTEGRITY_FSCK = "integrity.fsck";

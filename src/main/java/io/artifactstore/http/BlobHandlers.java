@@ -11,7 +11,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-/** {@code GET} and {@code HEAD /v1/blobs/{sha256|blake3}/{hex}}: content-addressed reads. */
+/**
+ * {@code GET} and {@code HEAD /v1/blobs/{sha256|blake3}/{hex}}: content-addressed reads;
+ * {@code GET /v1/blobs?size=N}: whether any stored content has that size.
+ */
 final class BlobHandlers {
 
   private final Vertx vertx;
@@ -35,5 +38,27 @@ final class BlobHandlers {
     Supplier<Future<JsonObject>> locate = () -> Bus.request(vertx, Addresses.BLOB_LOCATE,
         new JsonObject().put("algorithm", algorithm).put("hex", hex));
     locate.get().compose(ref -> downloads.serve(ctx, ref, locate)).onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code GET /v1/blobs?size=N}: {@code {size, held}}, whether any stored content is exactly
+   * {@code N} bytes long. A client that learns the server cannot hold a file's content sends it
+   * at once instead of hashing it first for an add by digest. 400 {@code invalid_parameter}
+   * unless {@code size} is one integer from 0 to 2^63-1.
+   */
+  Future<Representation> bySize(RoutingContext ctx) {
+    java.util.List<String> sizes = ctx.queryParam("size");
+    if (sizes.size() != 1 || !sizes.get(0).matches("[0-9]{1,19}")) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER,
+          "size must be given once, as a non-negative integer");
+    }
+    long size;
+    try {
+      size = Long.parseLong(sizes.get(0));
+    } catch (NumberFormatException e) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER, "size is out of range");
+    }
+    return Bus.<JsonObject>request(vertx, Addresses.BLOB_SIZE_HELD,
+        new JsonObject().put("size", size)).map(Representation::json);
   }
 }

@@ -266,6 +266,7 @@ public final class HttpVerticle extends VerticleBase {
         .getStreamed(access.readFile(), files::download, files::current)
         .put(writePackage, files::checkUpload, files::upload)
         .post(access.addByDigest(), json, files::addByDigest).done();
+    api.at("/v1/blobs").get(readAll, blobs::bySize).done();
     api.at("/v1/blobs/:algorithm/:hex")
         .getStreamed(readAll, blobs::download, Resources.NO_STATE).done();
     api.at("/v1/retention/eligible").get(readAll, retention::eligible).done();

@@ -151,6 +151,15 @@ public final class RegistryService {
         });
   }
 
+  /**
+   * Whether any blob of exactly {@code size} bytes is recorded: {@code {size, held}}. A blob
+   * being reclaimed may still count (a client then hashes before sending, which is safe).
+   */
+  public Future<JsonObject> holdsSize(long size) {
+    return db.query("SELECT 1 AS one FROM blobs WHERE size = ? LIMIT 1", size)
+        .map(rows -> new JsonObject().put("size", size).put("held", rows.iterator().hasNext()));
+  }
+
   /** A package with its files. */
   public Future<JsonObject> getPackage(String id) {
     return db.pool().withConnection(conn -> loadPackage(conn, id)

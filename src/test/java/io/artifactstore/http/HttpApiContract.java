@@ -653,6 +653,26 @@ abstract class HttpApiContract {
   }
 
   @Test
+  @DisplayName("GET /v1/blobs?size=N tells whether any stored content has that size; bad sizes are 400")
+  void blobsBySize() {
+    byte[] body = random(12_345, 16);
+    assertEquals(false, http.get("/v1/blobs?size=12345").json().getBoolean("held"));
+    String a = createPackage();
+    assertEquals(201, http.put("/v1/packages/" + a + "/files/sized.bin", body).status());
+    Http.Response held = http.get("/v1/blobs?size=12345");
+    assertEquals(200, held.status(), held.text());
+    assertEquals(12345L, held.json().getLong("size"));
+    assertEquals(true, held.json().getBoolean("held"));
+    assertEquals(false, http.get("/v1/blobs?size=12346").json().getBoolean("held"));
+    for (String bad : new String[] {"", "?size=", "?size=-1", "?size=1.5", "?size=x",
+        "?size=1&size=2", "?size=99999999999999999999"}) {
+      Http.Response r = http.get("/v1/blobs" + bad);
+      assertEquals(400, r.status(), bad + ": " + r.text());
+      assertEquals("invalid_parameter", r.errorCode(), bad);
+    }
+  }
+
+  @Test
   @DisplayName("deploy by checksum: content the server holds is added by digest without its bytes")
   void addByDigest() throws Exception {
     byte[] body = random(40_000, 15);

@@ -89,6 +89,7 @@ class HttpSemanticsTest {
     allow.put("/v1/packages/" + pkg + "/events", "GET, HEAD");
     allow.put("/v1/packages/" + pkg + "/files/docs/a.txt", "GET, HEAD, PUT, POST");
     allow.put("/v1/blobs/sha256/" + sha256, "GET, HEAD");
+    allow.put("/v1/blobs?size=1", "GET, HEAD");
     allow.put("/v1/retention/eligible", "GET, HEAD");
     allow.put("/v1/retention/sweep", "POST");
     allow.put("/v1/events", "GET, HEAD");

@@ -224,6 +224,8 @@ class OpenApiContractTest {
     get("/v1/packages/" + id + "/events");
     get("/v1/audit/verify");
     get("/v1/stats");
+    get("/v1/blobs?size=4");
+    get("/v1/blobs?size=-4");
     get("/health");
     get("/metrics");
     get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0");

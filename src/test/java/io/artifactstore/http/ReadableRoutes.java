@@ -30,6 +30,7 @@ final class ReadableRoutes {
     urls.put("file", "/v1/packages/" + pkg + "/files/" + file);
     urls.put("blob sha256", "/v1/blobs/sha256/" + sha256);
     urls.put("blob blake3", "/v1/blobs/blake3/" + blake3);
+    urls.put("blobs by size", "/v1/blobs?size=1");
     urls.put("eligible", "/v1/retention/eligible");
     urls.put("events", "/v1/events");
     urls.put("audit", "/v1/audit/verify");

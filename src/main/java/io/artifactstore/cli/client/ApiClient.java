@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
@@ -124,8 +125,11 @@ public final class ApiClient {
   }
 
   /**
-   * {@code PUT}s a file's bytes, streamed from disk, with its SHA-256 for the server to check;
-   * {@code sent} is told of every buffer handed to the connection.
+   * {@code PUT}s a file's bytes, streamed from disk; {@code sent} is told of every buffer handed
+   * to the connection. With {@code sha256Hex} the server checks the bytes against it before it
+   * stores them; without (null), the SHA-256 of the bytes sent is computed as they go and
+   * checked against the one the server answers, so the file is read once. Throws a
+   * {@link ClientException} on an error answer or a digest that differs.
    */
   public JsonObject putFile(String path, Path file, String sha256Hex, String mediaType,
       LongConsumer sent) {
@@ -133,20 +137,30 @@ public final class ApiClient {
     // Bytes of an attempt that is retried are taken back, so that {@code sent} ends with the
     // bytes of the attempt that succeeded.
     AtomicLong attempt = new AtomicLong();
+    MessageDigest sentDigest = sha256Hex == null ? Hashing.newSha256() : null;
     try {
-      body = counting(HttpRequest.BodyPublishers.ofFile(file), n -> {
+      body = counting(HttpRequest.BodyPublishers.ofFile(file), sentDigest, n -> {
         attempt.addAndGet(n);
         sent.accept(n);
       });
     } catch (IOException e) {
       throw new ClientException(ExitCodes.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
     }
-    return json(send(request(path)
-        .header("Content-Type", mediaType)
-        .header("X-Checksum-Sha256", sha256Hex)
-        .expectContinue(true)
-        .PUT(body), HttpResponse.BodyHandlers.ofByteArray(), true,
+    HttpRequest.Builder request = request(path).header("Content-Type", mediaType);
+    if (sha256Hex != null) {
+      request.header("X-Checksum-Sha256", sha256Hex);
+    }
+    JsonObject stored = json(send(request.expectContinue(true).PUT(body),
+        HttpResponse.BodyHandlers.ofByteArray(), true,
         () -> sent.accept(-attempt.getAndSet(0))));
+    if (sentDigest != null) {
+      String sentHex = java.util.HexFormat.of().formatHex(sentDigest.digest());
+      if (!sentHex.equals(stored.getString("sha256"))) {
+        throw new ClientException(ExitCodes.FAILED, file + ": the server stored content with"
+            + " SHA-256 " + stored.getString("sha256") + ", but " + sentHex + " was sent");
+      }
+    }
+    return stored;
   }
 
   /**
@@ -281,8 +295,12 @@ public final class ApiClient {
   }
 
   /** A body publisher that reports the bytes it hands on. */
+  /**
+   * {@code inner}, telling {@code sent} of every buffer, and updating {@code digest} (when not
+   * null; reset at every subscription, that is every attempt) with its bytes.
+   */
   private static HttpRequest.BodyPublisher counting(HttpRequest.BodyPublisher inner,
-      LongConsumer sent) {
+      MessageDigest digest, LongConsumer sent) {
     return new HttpRequest.BodyPublisher() {
       @Override
       public long contentLength() {
@@ -291,6 +309,9 @@ public final class ApiClient {
 
       @Override
       public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+        if (digest != null) {
+          digest.reset();
+        }
         inner.subscribe(new Flow.Subscriber<ByteBuffer>() {
           @Override
           public void onSubscribe(Flow.Subscription subscription) {
@@ -300,6 +321,9 @@ public final class ApiClient {
           @Override
           public void onNext(ByteBuffer item) {
             int n = item.remaining();
+            if (digest != null) {
+              digest.update(item.duplicate());
+            }
             s.onNext(item);
             sent.accept(n);
           }

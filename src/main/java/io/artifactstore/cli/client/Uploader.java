@@ -201,11 +201,24 @@ public final class Uploader {
   private enum Added { BY_DIGEST, SENT, SKIPPED }
 
   /**
+   * Files from this size on are sent without hashing them first when the server holds no
+   * content of their size. Smaller ones cost less to hash than the question costs to ask.
+   */
+  static final long STREAM_AT_ONCE_FROM = 1024 * 1024;
+
+  /**
    * Adds one file: skipped when {@code there} (the package's file at that path, if any) has
    * the same content, added by digest when the server holds the content, sent otherwise.
    */
   private Added addOne(String id, Item item, JsonObject there, AtomicLong sent,
       Progress progress) throws IOException {
+    if (there == null && item.size() >= STREAM_AT_ONCE_FROM && !serverHoldsSize(item.size())) {
+      // No stored content has this size, so an add by digest cannot succeed: send the file
+      // at once, hashing it as it goes, instead of reading it twice.
+      send(id, item, null, ApiClient.filePath(id, item.path()), MediaTypes.guess(item.file()),
+          sent, progress);
+      return Added.SENT;
+    }
     String sha = Hashing.sha256(item.file());
     if (there != null && sha.equals(there.getString("sha256"))
         && there.getLong("size", -1L) == item.size()) {
@@ -231,6 +244,13 @@ public final class Uploader {
       throw new ClientException(e.exitCode(), item.path() + ": " + e.getMessage(), e.status(),
           e.code(), null);
     }
+    send(id, item, sha, path, mediaType, sent, progress);
+    return Added.SENT;
+  }
+
+  /** PUTs the file; {@code sha} null: unknown yet, checked against the server's answer. */
+  private void send(String id, Item item, String sha, String path, String mediaType,
+      AtomicLong sent, Progress progress) throws IOException {
     try {
       client.putFile(path, item.file(), sha, mediaType, n -> {
         sent.addAndGet(n);
@@ -238,12 +258,28 @@ public final class Uploader {
       });
     } catch (ClientException e) {
       // A retried upload whose first attempt was stored finds its own file there.
-      if (!("file_exists".equals(e.code()) && holds(id, item.path(), sha))) {
+      if (!("file_exists".equals(e.code())
+          && holds(id, item.path(), sha != null ? sha : Hashing.sha256(item.file())))) {
         throw new ClientException(e.exitCode(), item.path() + ": " + e.getMessage(), e.status(),
             e.code(), e);
       }
     }
-    return Added.SENT;
+  }
+
+  /**
+   * Whether the server holds any content of {@code size} bytes ({@code GET /v1/blobs?size=}).
+   * A server that cannot answer (an older one) is taken to hold it: the file is then hashed
+   * first and offered by digest, as before.
+   */
+  private boolean serverHoldsSize(long size) {
+    try {
+      return client.getJson("/v1/blobs?size=" + size).getBoolean("held", true);
+    } catch (ClientException e) {
+      if (e.status() == 404 || e.status() == 405 || e.status() == 400) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   /** Whether the package already has {@code path} with this SHA-256 (its strong ETag). */

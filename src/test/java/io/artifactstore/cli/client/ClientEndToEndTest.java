@@ -90,6 +90,18 @@ class ClientEndToEndTest {
     return 0;
   }
 
+  /** Requests the server answered on {@code route} with {@code method} and {@code status}. */
+  private long requests(String method, String route, int status) {
+    String sample = "artifactstore_http_server_requests_seconds_count{method=\"" + method
+        + "\",route=\"" + route + "\",status=\"" + status + "\"} ";
+    for (String line : http.get("/metrics").text().split("\n")) {
+      if (line.startsWith(sample)) {
+        return (long) Double.parseDouble(line.substring(sample.length()).trim());
+      }
+    }
+    return 0;
+  }
+
   private JsonObject pkg(String id) {
     return http.get("/v1/packages/" + id).json();
   }
@@ -150,6 +162,10 @@ class ClientEndToEndTest {
     assertEquals(3 * 1024 * 1024 + 512 * 1024, first.getLong("bytes_sent"));
     assertEquals(2, first.getInteger("files_uploaded"));
     long ingested = ingestBytes();
+    // The 3 MiB file has a size no stored content had: sent at once, never offered by digest.
+    // The 512 KiB one is below the size from which the question is asked: offered first.
+    assertEquals(1, requests("POST", "/v1/packages/{id}/files/{path}", 404));
+    assertEquals(1, requests("GET", "/v1/blobs", 200));
 
     JsonObject second = ok("push", dir.toString(), "--producer", "p", "--json").json();
     assertEquals(0, second.getLong("bytes_sent"));
