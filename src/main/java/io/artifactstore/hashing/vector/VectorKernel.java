@@ -38,14 +38,13 @@ public final class VectorKernel implements Blake3Kernel {
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final int N = S.length();
-  private final int n = N;
   private final ScalarKernel scalar = new ScalarKernel();
-  /** Message words, word-major: word {@code i} of lane {@code j} at {@code i * n + j}. */
-  private final int[] words = new int[16 * n];
+  /** Message words, word-major: word {@code i} of lane {@code j} at {@code i * N + j}. */
+  private final int[] words = new int[16 * N];
   /** Chaining values, word-major like {@link #words}. */
-  private final int[] h = new int[8 * n];
-  private final int[] counterLow = new int[n];
-  private final int[] counterHigh = new int[n];
+  private final int[] h = new int[8 * N];
+  private final int[] counterLow = new int[N];
+  private final int[] counterHigh = new int[N];
 
   /** Lanes of the preferred species: nodes compressed per pass. */
   public static int lanes() {
@@ -59,14 +58,14 @@ public final class VectorKernel implements Blake3Kernel {
 
   @Override
   public int degree() {
-    return n;
+    return N;
   }
 
   @Override
   public void chunks(byte[] input, int offset, int count, long counter, int[] out, int outOffset) {
     int done = 0;
     while (count - done > 2) {
-      int lanes = Math.min(n, count - done);
+      int lanes = Math.min(N, count - done);
       chunkPass(input, offset + done * CHUNK_LEN, lanes, counter + done, out, outOffset + 8 * done);
       done += lanes;
     }
@@ -80,11 +79,11 @@ public final class VectorKernel implements Blake3Kernel {
   public void parents(int[] cvs, int inOffset, int count, int[] out, int outOffset) {
     int done = 0;
     while (count - done > 2) {
-      int lanes = Math.min(n, count - done);
+      int lanes = Math.min(N, count - done);
       for (int j = 0; j < lanes; j++) {
         int base = inOffset + 16 * (done + j);
         for (int i = 0; i < 16; i++) {
-          words[i * n + j] = cvs[base + i];
+          words[i * N + j] = cvs[base + i];
         }
       }
       parentPass();
@@ -102,8 +101,7 @@ public final class VectorKernel implements Blake3Kernel {
    */
   private void chunkPass(byte[] input, int offset, int lanes, long counter, int[] out,
       int outOffset) {
-    final int n = N;
-    for (int j = 0; j < n; j++) {
+    for (int j = 0; j < N; j++) {
       counterLow[j] = (int) (counter + j);
       counterHigh[j] = (int) ((counter + j) >>> 32);
     }
@@ -121,26 +119,26 @@ public final class VectorKernel implements Blake3Kernel {
       for (int j = 0; j < lanes; j++) {
         int base = offset + j * CHUNK_LEN + b * BLOCK_LEN;
         for (int i = 0; i < 16; i++) {
-          words[i * n + j] = (int) LE_INT.get(input, base + 4 * i);
+          words[i * N + j] = (int) LE_INT.get(input, base + 4 * i);
         }
       }
       int flags = (b == 0 ? CHUNK_START : 0) | (b == 15 ? CHUNK_END : 0);
-      IntVector m0 = IntVector.fromArray(S, words, 0 * n);
-      IntVector m1 = IntVector.fromArray(S, words, 1 * n);
-      IntVector m2 = IntVector.fromArray(S, words, 2 * n);
-      IntVector m3 = IntVector.fromArray(S, words, 3 * n);
-      IntVector m4 = IntVector.fromArray(S, words, 4 * n);
-      IntVector m5 = IntVector.fromArray(S, words, 5 * n);
-      IntVector m6 = IntVector.fromArray(S, words, 6 * n);
-      IntVector m7 = IntVector.fromArray(S, words, 7 * n);
-      IntVector m8 = IntVector.fromArray(S, words, 8 * n);
-      IntVector m9 = IntVector.fromArray(S, words, 9 * n);
-      IntVector m10 = IntVector.fromArray(S, words, 10 * n);
-      IntVector m11 = IntVector.fromArray(S, words, 11 * n);
-      IntVector m12 = IntVector.fromArray(S, words, 12 * n);
-      IntVector m13 = IntVector.fromArray(S, words, 13 * n);
-      IntVector m14 = IntVector.fromArray(S, words, 14 * n);
-      IntVector m15 = IntVector.fromArray(S, words, 15 * n);
+      IntVector m0 = IntVector.fromArray(S, words, 0 * N);
+      IntVector m1 = IntVector.fromArray(S, words, 1 * N);
+      IntVector m2 = IntVector.fromArray(S, words, 2 * N);
+      IntVector m3 = IntVector.fromArray(S, words, 3 * N);
+      IntVector m4 = IntVector.fromArray(S, words, 4 * N);
+      IntVector m5 = IntVector.fromArray(S, words, 5 * N);
+      IntVector m6 = IntVector.fromArray(S, words, 6 * N);
+      IntVector m7 = IntVector.fromArray(S, words, 7 * N);
+      IntVector m8 = IntVector.fromArray(S, words, 8 * N);
+      IntVector m9 = IntVector.fromArray(S, words, 9 * N);
+      IntVector m10 = IntVector.fromArray(S, words, 10 * N);
+      IntVector m11 = IntVector.fromArray(S, words, 11 * N);
+      IntVector m12 = IntVector.fromArray(S, words, 12 * N);
+      IntVector m13 = IntVector.fromArray(S, words, 13 * N);
+      IntVector m14 = IntVector.fromArray(S, words, 14 * N);
+      IntVector m15 = IntVector.fromArray(S, words, 15 * N);
       IntVector v0 = h0;
       IntVector v1 = h1;
       IntVector v2 = h2;
@@ -205,36 +203,35 @@ public final class VectorKernel implements Blake3Kernel {
       h6 = v6.lanewise(XOR, v14);
       h7 = v7.lanewise(XOR, v15);
     }
-    h0.intoArray(h, 0 * n);
-    h1.intoArray(h, 1 * n);
-    h2.intoArray(h, 2 * n);
-    h3.intoArray(h, 3 * n);
-    h4.intoArray(h, 4 * n);
-    h5.intoArray(h, 5 * n);
-    h6.intoArray(h, 6 * n);
-    h7.intoArray(h, 7 * n);
+    h0.intoArray(h, 0 * N);
+    h1.intoArray(h, 1 * N);
+    h2.intoArray(h, 2 * N);
+    h3.intoArray(h, 3 * N);
+    h4.intoArray(h, 4 * N);
+    h5.intoArray(h, 5 * N);
+    h6.intoArray(h, 6 * N);
+    h7.intoArray(h, 7 * N);
     untranspose(lanes, out, outOffset);
   }
 
   /** One compression per lane of the parent nodes whose words are in {@link #words}. */
   private void parentPass() {
-    final int n = N;
-    IntVector m0 = IntVector.fromArray(S, words, 0 * n);
-    IntVector m1 = IntVector.fromArray(S, words, 1 * n);
-    IntVector m2 = IntVector.fromArray(S, words, 2 * n);
-    IntVector m3 = IntVector.fromArray(S, words, 3 * n);
-    IntVector m4 = IntVector.fromArray(S, words, 4 * n);
-    IntVector m5 = IntVector.fromArray(S, words, 5 * n);
-    IntVector m6 = IntVector.fromArray(S, words, 6 * n);
-    IntVector m7 = IntVector.fromArray(S, words, 7 * n);
-    IntVector m8 = IntVector.fromArray(S, words, 8 * n);
-    IntVector m9 = IntVector.fromArray(S, words, 9 * n);
-    IntVector m10 = IntVector.fromArray(S, words, 10 * n);
-    IntVector m11 = IntVector.fromArray(S, words, 11 * n);
-    IntVector m12 = IntVector.fromArray(S, words, 12 * n);
-    IntVector m13 = IntVector.fromArray(S, words, 13 * n);
-    IntVector m14 = IntVector.fromArray(S, words, 14 * n);
-    IntVector m15 = IntVector.fromArray(S, words, 15 * n);
+    IntVector m0 = IntVector.fromArray(S, words, 0 * N);
+    IntVector m1 = IntVector.fromArray(S, words, 1 * N);
+    IntVector m2 = IntVector.fromArray(S, words, 2 * N);
+    IntVector m3 = IntVector.fromArray(S, words, 3 * N);
+    IntVector m4 = IntVector.fromArray(S, words, 4 * N);
+    IntVector m5 = IntVector.fromArray(S, words, 5 * N);
+    IntVector m6 = IntVector.fromArray(S, words, 6 * N);
+    IntVector m7 = IntVector.fromArray(S, words, 7 * N);
+    IntVector m8 = IntVector.fromArray(S, words, 8 * N);
+    IntVector m9 = IntVector.fromArray(S, words, 9 * N);
+    IntVector m10 = IntVector.fromArray(S, words, 10 * N);
+    IntVector m11 = IntVector.fromArray(S, words, 11 * N);
+    IntVector m12 = IntVector.fromArray(S, words, 12 * N);
+    IntVector m13 = IntVector.fromArray(S, words, 13 * N);
+    IntVector m14 = IntVector.fromArray(S, words, 14 * N);
+    IntVector m15 = IntVector.fromArray(S, words, 15 * N);
     IntVector v0 = IntVector.broadcast(S, IV[0]);
     IntVector v1 = IntVector.broadcast(S, IV[1]);
     IntVector v2 = IntVector.broadcast(S, IV[2]);
@@ -290,20 +287,20 @@ public final class VectorKernel implements Blake3Kernel {
       m0 = p0; m1 = p1; m2 = p2; m3 = p3; m4 = p4; m5 = p5; m6 = p6; m7 = p7;
       m8 = p8; m9 = p9; m10 = p10; m11 = p11; m12 = p12; m13 = p13; m14 = p14; m15 = p15;
     }
-    v0.lanewise(XOR, v8).intoArray(h, 0 * n);
-    v1.lanewise(XOR, v9).intoArray(h, 1 * n);
-    v2.lanewise(XOR, v10).intoArray(h, 2 * n);
-    v3.lanewise(XOR, v11).intoArray(h, 3 * n);
-    v4.lanewise(XOR, v12).intoArray(h, 4 * n);
-    v5.lanewise(XOR, v13).intoArray(h, 5 * n);
-    v6.lanewise(XOR, v14).intoArray(h, 6 * n);
-    v7.lanewise(XOR, v15).intoArray(h, 7 * n);
+    v0.lanewise(XOR, v8).intoArray(h, 0 * N);
+    v1.lanewise(XOR, v9).intoArray(h, 1 * N);
+    v2.lanewise(XOR, v10).intoArray(h, 2 * N);
+    v3.lanewise(XOR, v11).intoArray(h, 3 * N);
+    v4.lanewise(XOR, v12).intoArray(h, 4 * N);
+    v5.lanewise(XOR, v13).intoArray(h, 5 * N);
+    v6.lanewise(XOR, v14).intoArray(h, 6 * N);
+    v7.lanewise(XOR, v15).intoArray(h, 7 * N);
   }
 
   private void untranspose(int lanes, int[] out, int outOffset) {
     for (int j = 0; j < lanes; j++) {
       for (int i = 0; i < 8; i++) {
-        out[outOffset + 8 * j + i] = h[i * n + j];
+        out[outOffset + 8 * j + i] = h[i * N + j];
       }
     }
   }
