@@ -12,14 +12,28 @@ import io.vertx.core.streams.WriteStream;
 
 /**
  * Feeds every buffer once through both digests and on to the backend writer. The queue is full
- * when the backend's is, or when BLAKE3 lags more than {@link #MAX_HASH_LAG} bytes behind, so
+ * when the backend's is, or when a digest lags more than {@link #allowance()} bytes behind, so
  * the client is slowed to the pace of the slower of storage and hashing and memory stays
  * bounded. Refuses bytes past the size limit.
+ *
+ * <p>The bytes an upload holds on the heap (received, not yet hashed or written) are bounded
+ * per upload, and all uploads in the process share {@link #BUDGET}: with one upload it may
+ * run {@link #MAX_HASH_LAG} ahead, with sixteen 2 MiB each, never less than
+ * {@link #MIN_ALLOWANCE}. Without the shared bound, 16 uploads of 8 MiB each filled a 128 MiB
+ * heap and the server exited on {@code OutOfMemoryError}.
  */
 final class HashingWriteStream implements WriteStream<Buffer> {
 
-  /** Bytes BLAKE3 may lag behind the socket before the source is paused. */
+  /** Bytes a digest or the writer may lag behind the socket, for an upload on its own. */
   static final long MAX_HASH_LAG = 8L * 1024 * 1024;
+  /** Bytes all uploads of the process may hold between the socket and the disk. */
+  static final long BUDGET = 32L * 1024 * 1024;
+  /** The least an upload may hold, however many run (enough to keep the pipeline busy). */
+  static final long MIN_ALLOWANCE = 128L * 1024;
+
+  private static final java.util.concurrent.atomic.AtomicInteger ACTIVE =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private boolean active = true;
 
   private final BlobWriter writer;
   private final PipelinedDigest digest;
@@ -30,6 +44,25 @@ final class HashingWriteStream implements WriteStream<Buffer> {
     this.writer = writer;
     this.digest = new PipelinedDigest(context);
     this.maxBytes = maxBytes;
+    ACTIVE.incrementAndGet();
+  }
+
+  /** Bytes this upload may hold now: its share of {@link #BUDGET}, between the bounds. */
+  static long allowance() {
+    return Math.max(MIN_ALLOWANCE, Math.min(MAX_HASH_LAG, BUDGET / Math.max(1, ACTIVE.get())));
+  }
+
+  /** The uploads holding a share of the budget (for tests). */
+  static int active() {
+    return ACTIVE.get();
+  }
+
+  /** Gives the upload's share back; called once its bytes are all hashed and written. */
+  void release() {
+    if (active) {
+      active = false;
+      ACTIVE.decrementAndGet();
+    }
   }
 
   PipelinedDigest digest() {
@@ -43,6 +76,7 @@ final class HashingWriteStream implements WriteStream<Buffer> {
           "the file is larger than the limit of " + maxBytes + " bytes"));
     }
     digest.update(data);
+    writer.setWriteQueueMaxSize((int) allowance());
     return writer.write(data);
   }
 
@@ -66,7 +100,7 @@ final class HashingWriteStream implements WriteStream<Buffer> {
 
   @Override
   public boolean writeQueueFull() {
-    return writer.writeQueueFull() || digest.pendingBytes() >= MAX_HASH_LAG;
+    return writer.writeQueueFull() || digest.pendingBytes() >= allowance();
   }
 
   @Override
@@ -74,7 +108,7 @@ final class HashingWriteStream implements WriteStream<Buffer> {
     this.drainHandler = handler;
     writer.drainHandler(handler == null ? null : v -> checkDrained());
     if (handler != null) {
-      digest.whenPendingBelow(MAX_HASH_LAG, this::checkDrained);
+      digest.whenPendingBelow(allowance(), this::checkDrained);
     }
     return this;
   }
@@ -87,8 +121,8 @@ final class HashingWriteStream implements WriteStream<Buffer> {
     if (!writeQueueFull()) {
       drainHandler = null;
       h.handle(null);
-    } else if (digest.pendingBytes() >= MAX_HASH_LAG) {
-      digest.whenPendingBelow(MAX_HASH_LAG, this::checkDrained);
+    } else if (digest.pendingBytes() >= allowance()) {
+      digest.whenPendingBelow(allowance(), this::checkDrained);
     }
   }
 }

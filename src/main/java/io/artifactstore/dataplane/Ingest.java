@@ -103,7 +103,8 @@ public final class Ingest {
                     .map(c -> new Stored(backend.id(), c.key(), digests, c.deduplicated(), lease))
                     .onFailure(e -> leases.release(lease)));
           })
-          .recover(failure -> cancel(writer, failure));
+          .recover(failure -> cancel(writer, failure))
+          .onComplete(done -> sink.release());
     });
   }
 

@@ -22,7 +22,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class DirectFileSink implements AutoCloseable {
 
-  static final int BUFFER_BYTES = 1024 * 1024;
+  static final int BUFFER_BYTES = 256 * 1024;
   private static final int DEFAULT_ALIGNMENT = 4096;
 
   private final Path path;
@@ -41,7 +41,7 @@ final class DirectFileSink implements AutoCloseable {
 
   /**
    * Aligned buffers are kept for reuse: direct memory is freed only when the garbage collector
-   * gets to the buffer, and a stream of small uploads would otherwise allocate a mebibyte each.
+   * gets to the buffer, and a stream of small uploads would otherwise allocate a buffer each.
    */
   private static final int POOLED = 32;
   private static final java.util.concurrent.BlockingQueue<ByteBuffer> POOL =
