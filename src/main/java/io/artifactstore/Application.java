@@ -1,8 +1,10 @@
 package io.artifactstore;
 
 import io.artifactstore.config.AppConfig;
+import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.dataplane.DataPlaneVerticle;
 import io.artifactstore.dataplane.UploadSlots;
+import io.artifactstore.dataplane.Uploads;
 import io.artifactstore.db.Database;
 import io.artifactstore.db.Migrations;
 import io.artifactstore.hashing.Blake3Kernels;
@@ -142,6 +144,8 @@ public final class Application {
     CallerLimits callers = new CallerLimits(config.security().perCaller().requestsPerSecond(),
         config.security().perCaller().maxConcurrentUploads(), clock);
     metrics.uploadsInFlight(slots::inFlight);
+    Uploads uploads = new Uploads(vertx, config, backends, metrics, slots);
+    BlobSender sender = new BlobSender(backends);
     metrics.storageSpace(backends.all());
     return vertx.deployVerticle(new RegistryVerticle(config, clock, db)).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
@@ -152,7 +156,7 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(
-            () -> new HttpVerticle(config, backends, metrics, slots, callers, authenticator,
+            () -> new HttpVerticle(config, uploads, sender, metrics, callers, authenticator,
                 clock, port::set, managementPort::set),
             new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))

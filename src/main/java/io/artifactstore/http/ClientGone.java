@@ -1,9 +1,6 @@
 package io.artifactstore.http;
 
-import io.vertx.core.VertxException;
-import io.vertx.core.http.HttpClosedException;
-import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
+import io.artifactstore.dataplane.StorageFaults;
 import java.util.logging.Logger;
 
 /**
@@ -21,17 +18,7 @@ public final class ClientGone {
 
   /** Whether {@code failure} (or a cause of it) is the client's connection going away. */
   public static boolean is(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof HttpClosedException || t instanceof ClosedChannelException) {
-        return true;
-      }
-      if ((t instanceof IOException || t instanceof VertxException) && t.getMessage() != null
-          && (t.getMessage().contains("Connection reset")
-              || t.getMessage().contains("Broken pipe"))) {
-        return true;
-      }
-    }
-    return false;
+    return StorageFaults.clientGone(failure);
   }
 
   /**

@@ -1,11 +1,11 @@
 package io.artifactstore.http;
 
 import io.artifactstore.dataplane.BlobSender;
+import io.artifactstore.dataplane.StorageFaults;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.metrics.HttpMetrics;
 import io.artifactstore.metrics.Metrics;
-import io.artifactstore.storage.StorageException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -180,7 +180,7 @@ final class Downloads {
   }
 
   private static boolean missing(Throwable e) {
-    return e instanceof StorageException s && s.kind() == StorageException.Kind.NOT_FOUND;
+    return StorageFaults.missing(e);
   }
 
   private static boolean sameContentSameLocations(JsonObject a, JsonObject b) {

@@ -1,9 +1,9 @@
 package io.artifactstore.http;
 
+import io.artifactstore.dataplane.StorageFaults;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.metrics.HttpMetrics;
-import io.artifactstore.storage.StorageException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -243,16 +243,12 @@ final class ErrorHandling {
         default -> new ApiException(ErrorCode.INTERNAL_ERROR);
       };
     }
-    if (failure instanceof StorageException s) {
+    java.util.Optional<ApiException> fault = StorageFaults.toApi(failure);
+    if (fault.isPresent()) {
       // A fault of the server's storage, not of the request: one line, no stack trace.
       LOG.log(Level.WARNING, "storage failure on " + ctx.request().method() + " "
-          + ctx.request().path() + ": " + s.getMessage()
-          + (s.getCause() != null ? " (" + s.getCause() + ")" : ""));
-      if (s.kind() == StorageException.Kind.FULL) {
-        return new ApiException(ErrorCode.INSUFFICIENT_STORAGE, "storage is full: "
-            + s.getMessage() + "; nothing was kept");
-      }
-      return new ApiException(ErrorCode.STORAGE_UNAVAILABLE, "storage failed: " + s.getMessage());
+          + ctx.request().path() + ": " + StorageFaults.describe(failure));
+      return fault.get();
     }
     if (malformedByClient(failure)) {
       // A body the HTTP codec could not parse (a bad chunk size, say): the client's error.

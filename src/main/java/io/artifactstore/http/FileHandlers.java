@@ -4,17 +4,12 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
 import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
-import io.artifactstore.dataplane.Ingest;
-import io.artifactstore.dataplane.UploadSlots;
+import io.artifactstore.dataplane.Uploads;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
-import io.artifactstore.hashing.Digests;
-import io.artifactstore.metrics.Metrics;
 import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.registry.MediaType;
 import io.artifactstore.security.CallerLimits;
-import io.artifactstore.storage.StorageBackend;
-import io.artifactstore.storage.StorageBackends;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -36,26 +31,18 @@ final class FileHandlers {
 
   private final Vertx vertx;
   private final AppConfig config;
-  private final StorageBackends backends;
-  private final Ingest ingest;
+  private final Uploads uploads;
   private final Downloads downloads;
-  private final Metrics metrics;
-  private final UploadSlots slots;
   private final CallerLimits callers;
   private final FileRefCache cache = new FileRefCache();
 
-  FileHandlers(Vertx vertx, AppConfig config, StorageBackends backends, Downloads downloads,
-      Metrics metrics, UploadSlots slots, CallerLimits callers) {
-    this.slots = slots;
-    this.callers = callers;
+  FileHandlers(Vertx vertx, AppConfig config, Uploads uploads, Downloads downloads,
+      CallerLimits callers) {
     this.vertx = vertx;
     this.config = config;
-    this.backends = backends;
-    this.ingest = new Ingest(vertx, new Ingest.Limits(config.limits().maxFileBytes(),
-        config.http().uploadIdleTimeout(), config.http().uploadRateWindow(),
-        config.http().uploadMinBytesPerSecond()));
+    this.uploads = uploads;
     this.downloads = downloads;
-    this.metrics = metrics;
+    this.callers = callers;
   }
 
   /** The logical path from the raw (not normalized) request path. */
@@ -89,22 +76,12 @@ final class FileHandlers {
 
   void upload(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    String pkg = ctx.pathParam("id");
-    String path = logicalPath(ctx);
-    boolean replace = Requests.flag(ctx, "replace");
-    byte[] expected = DigestHeaders.expectedSha256(req.headers());
-    String actor = Requests.actor(ctx);
-    String claimed = Requests.claimedActor(ctx);
+    Uploads.Target target = new Uploads.Target(ctx.pathParam("id"), logicalPath(ctx),
+        Requests.flag(ctx, "replace"), req.getHeader(HttpHeaders.CONTENT_TYPE),
+        DigestHeaders.expectedSha256(req.headers()), Requests.actor(ctx),
+        Requests.claimedActor(ctx));
     Runnable callerSlot = callers.acquireUpload(
         CallerLimits.caller(AccessControl.identity(ctx), AccessControl.remote(ctx)));
-    try {
-      slots.acquire();
-    } catch (ApiException e) {
-      callerSlot.run();
-      throw e;
-    }
-    JsonObject target = new JsonObject().put("package", pkg).put("path", path)
-        .put("replace", replace);
     // Completes if the connection closes before the upload is answered, whenever that is.
     // (An end handler, not the response's one close handler, which the router uses itself.)
     Promise<Void> abandoned = Promise.promise();
@@ -113,40 +90,17 @@ final class FileHandlers {
         abandoned.tryComplete();
       }
     });
-    Bus.<JsonObject>request(vertx, Addresses.FILE_PREPARE,
-            target.copy().put("media_type", req.getHeader(HttpHeaders.CONTENT_TYPE)))
-        .compose(ok -> {
+    uploads.store(target, req, abandoned.future(), () -> {
           // A client that asked to wait sends the body only now that it will be accepted.
           if (expectsContinue(req)) {
             ctx.put(CONTINUE_SENT, true);
             ctx.response().writeContinue();
           }
-          StorageBackend backend = backends.get(
-              config.storage().backendFor(ok.getString("retention_class")));
           if (ctx.response().closed()) {
             abandoned.tryComplete();
           }
-          return ingest.store(backend, req, expected, leases, abandoned.future());
         })
-        .onFailure(e -> metrics.upload(ClientGone.is(e) ? "aborted"
-            : ApiException.from(e).code().status() < 500 ? "rejected" : "failed", 0, false))
-        .compose(stored -> {
-          metrics.upload("stored", stored.digests().size(), stored.deduplicated());
-          JsonObject ref = target.copy()
-              .put("size", stored.digests().size())
-              .put("sha256", stored.digests().sha256Hex())
-              .put("blake3", stored.digests().blake3Hex())
-              .put("media_type", req.getHeader(HttpHeaders.CONTENT_TYPE))
-              .put("backend", stored.backend())
-              .put("location", stored.key().relativePath())
-              .put("lease_id", stored.leaseId())
-              .put("actor", actor).put("claimed_actor", claimed);
-          return Bus.<JsonObject>request(vertx, Addresses.FILE_COMMIT, ref);
-        })
-        .onComplete(done -> {
-          slots.release();
-          callerSlot.run();
-        })
+        .onComplete(done -> callerSlot.run())
         .onComplete(Responses.replying(ctx, file -> ctx.response().setStatusCode(201)
             .putHeader(HttpHeaders.LOCATION, req.path())
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -205,36 +159,6 @@ final class FileHandlers {
         .map(ref -> Optional.of(Downloads.validators(ref)))
         .recover(Resources.absentOn(ErrorCode.FILE_NOT_FOUND));
   }
-
-  /** Leases over the event bus, waiting while the content is being reclaimed. */
-  private final Ingest.Leases leases = new Ingest.Leases() {
-    @Override
-    public Future<String> take(Digests digests) {
-      return reserve(digests.sha256Hex(), LEASE_ATTEMPTS);
-    }
-
-    @Override
-    public void release(String leaseId) {
-      Bus.request(vertx, Addresses.BLOB_RELEASE, new JsonObject().put("lease_id", leaseId));
-    }
-  };
-
-  private Future<String> reserve(String sha256, int attempts) {
-    return Bus.<JsonObject>request(vertx, Addresses.BLOB_RESERVE,
-            new JsonObject().put("sha256", sha256))
-        .map(r -> r.getString("lease_id"))
-        .recover(e -> {
-          if (attempts > 1 && ApiException.from(e).code() == ErrorCode.BLOB_BUSY) {
-            // Reclamation of this content is under way: once its bytes are gone and it is
-            // forgotten, this upload's own copy is committed instead.
-            return vertx.timer(LEASE_RETRY_MS).compose(t -> reserve(sha256, attempts - 1));
-          }
-          return Future.failedFuture(e);
-        });
-  }
-
-  private static final int LEASE_ATTEMPTS = 100;
-  private static final long LEASE_RETRY_MS = 100;
 
   /** Drops cached references of what changed. */
   void invalidate(CacheInvalidation change) {

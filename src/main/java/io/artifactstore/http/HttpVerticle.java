@@ -4,13 +4,12 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.BlobSender;
-import io.artifactstore.dataplane.UploadSlots;
+import io.artifactstore.dataplane.Uploads;
 import io.artifactstore.metrics.HttpMetrics;
 import io.artifactstore.metrics.Metrics;
 import io.artifactstore.security.Authenticator;
 import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Role;
-import io.artifactstore.storage.StorageBackends;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -45,9 +44,9 @@ public final class HttpVerticle extends VerticleBase {
       java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.POST);
 
   private final AppConfig config;
-  private final StorageBackends backends;
+  private final Uploads uploads;
+  private final BlobSender sender;
   private final Metrics metrics;
-  private final UploadSlots uploadSlots;
   private final IntConsumer boundPort;
   private final Authenticator authenticator;
   private final java.time.Clock clock;
@@ -57,14 +56,15 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer management;
 
   /**
-   * {@code uploadSlots} bounds the uploads in flight across every HTTP verticle;
+   * {@code uploads} and {@code sender} are the data plane's ways in and out (shared by every
+   * HTTP verticle; {@code uploads} bounds the uploads in flight);
    * {@code boundPort} is told the port once listening (useful when configured as 0), and
    * {@code boundManagementPort} the management listener's;
    * {@code authenticator} (shared by every HTTP verticle) identifies callers, and
    * {@code callers} holds their limits.
    */
-  public HttpVerticle(AppConfig config, StorageBackends backends, Metrics metrics,
-      UploadSlots uploadSlots, CallerLimits callers, Authenticator authenticator,
+  public HttpVerticle(AppConfig config, Uploads uploads, BlobSender sender, Metrics metrics,
+      CallerLimits callers, Authenticator authenticator,
       java.time.Clock clock,
       IntConsumer boundPort, IntConsumer boundManagementPort) {
     this.boundManagementPort = boundManagementPort;
@@ -72,9 +72,9 @@ public final class HttpVerticle extends VerticleBase {
     this.authenticator = authenticator;
     this.clock = clock;
     this.config = config;
-    this.backends = backends;
+    this.uploads = uploads;
+    this.sender = sender;
     this.metrics = metrics;
-    this.uploadSlots = uploadSlots;
     this.boundPort = boundPort;
   }
 
@@ -197,10 +197,9 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     Router router = Router.router(vertx);
-    Downloads downloads = new Downloads(new BlobSender(backends), metrics);
+    Downloads downloads = new Downloads(sender, metrics);
     PackageHandlers packages = new PackageHandlers(vertx);
-    FileHandlers files = new FileHandlers(vertx, config, backends, downloads, metrics,
-        uploadSlots, callers);
+    FileHandlers files = new FileHandlers(vertx, config, uploads, downloads, callers);
     BlobHandlers blobs = new BlobHandlers(vertx, downloads);
     OpsHandlers ops = new OpsHandlers(vertx,
         metrics.registry() instanceof PrometheusMeterRegistry p ? p : null,

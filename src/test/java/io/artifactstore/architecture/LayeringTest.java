@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The control plane never touches bytes: its packages may not import a storage backend or the
- * data plane. They learn where bytes are only as references over the event bus.
+ * data plane. They learn where bytes are only as references over the event bus. The HTTP layer
+ * reaches storage only through the data plane's services (uploads, the blob sender), so every
+ * way in shares one upload path: it imports no storage class.
  */
 class LayeringTest {
 
@@ -53,6 +55,33 @@ class LayeringTest {
     }
     assertTrue(checked > 10, "the control-plane sources were found (" + checked + " files)");
     assertEquals(List.of(), violations);
+  }
+
+  private static final Pattern STORAGE =
+      Pattern.compile("^import\\s+(static\\s+)?io\\.artifactstore\\.storage\\b.*;",
+          Pattern.MULTILINE);
+
+  @Test
+  @DisplayName("the HTTP layer imports no storage class: the data plane owns every upload")
+  void httpDoesNotImportStorage() throws IOException {
+    List<String> violations = new ArrayList<>();
+    int checked = 0;
+    try (Stream<Path> files = Files.walk(SOURCES.resolve("http"))) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        checked++;
+        String text = Files.readString(f);
+        Matcher m = STORAGE.matcher(text);
+        while (m.find()) {
+          violations.add(f + ": " + m.group());
+        }
+        if (text.matches("(?s).*\\bio\\.artifactstore\\.storage\\.[A-Za-z].*")) {
+          violations.add(f + ": refers to a storage class by its full name");
+        }
+      }
+    }
+    assertTrue(checked > 10, "the HTTP sources were found (" + checked + " files)");
+    assertEquals(List.of(), violations);
+    assertTrue(STORAGE.matcher("import io.artifactstore.storage.StorageBackends;").find());
   }
 
   @Test
