@@ -42,6 +42,8 @@ public final class Database {
   private final Dialect dialect;
   private final Map<String, String> rewritten = new ConcurrentHashMap<>();
   private final DatabaseAvailability availability = new DatabaseAvailability();
+  private final java.util.List<Runnable> committedListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Database(Pool pool, Dialect dialect) {
     this.pool = pool;
@@ -103,8 +105,21 @@ public final class Database {
     return pool;
   }
 
+  /**
+   * Runs {@code listener} after every transaction of this process that committed (on the
+   * committing context; a listener must be quick and not fail). The event notifier uses it to
+   * publish what was appended without waiting for its poll.
+   */
+  public void onCommitted(Runnable listener) {
+    committedListeners.add(listener);
+  }
+
   /** Runs {@code work} in one transaction: committed when its future succeeds, else rolled back. */
   public <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
+    return inTransaction(work).onSuccess(r -> committedListeners.forEach(Runnable::run));
+  }
+
+  private <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
     if (dialect == Dialect.POSTGRESQL) {
       return pool.withTransaction(work);
     }

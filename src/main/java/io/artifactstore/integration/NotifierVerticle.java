@@ -1,0 +1,147 @@
+package io.artifactstore.integration;
+
+import io.artifactstore.db.Database;
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.artifactstore.events.Event;
+import io.artifactstore.events.EventLog;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Publishes every event of the log on {@link BusApi#EVENTS}, once, in sequence order, and
+ * answers {@link BusApi#EVENTS_SINCE} from the log.
+ *
+ * <p>It tails the log rather than being told each event: after every transaction of this
+ * process that commits ({@link Database#onCommitted}) it reads the events after the last one it
+ * published and publishes them, and every {@value #POLL_MS} ms it looks again, for events that
+ * other processes appended (the CLI's {@code fsck --repair}, other servers on one PostgreSQL).
+ * One reader at a time, so the order on the bus is the log's. It starts at the log's head:
+ * history is read with {@code events.since}.
+ */
+public final class NotifierVerticle extends VerticleBase {
+
+  private static final Logger LOG = Logger.getLogger(NotifierVerticle.class.getName());
+
+  /** How often the log is read for events appended by other processes, in milliseconds. */
+  static final long POLL_MS = 1000;
+  private static final int PAGE = 500;
+
+  private final Database db;
+  private final EventLog log;
+  private long published;
+  private boolean reading;
+  private boolean again;
+  private boolean stopped;
+  private long timer = -1;
+
+  public NotifierVerticle(Database db, Clock clock) {
+    this.db = db;
+    this.log = new EventLog(db, clock);
+  }
+
+  @Override
+  public Future<?> start() {
+    Context here = context;
+    return head().compose(seq -> {
+      published = seq;
+      db.onCommitted(() -> here.runOnContext(v -> publishNew()));
+      timer = vertx.setPeriodic(POLL_MS, id -> publishNew());
+      return serve(BusApi.EVENTS_SINCE, body -> since(EventsSince.fromJson(body)));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private Future<Long> head() {
+    return db.query("SELECT MAX(seq) AS head FROM events").map(rows -> {
+      Long head = rows.iterator().next().getLong("head");
+      return head == null ? 0L : head;
+    });
+  }
+
+  /** Reads and publishes what was appended since the last event published; one at a time. */
+  private void publishNew() {
+    if (stopped) {
+      return;
+    }
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    again = false;
+    log.read(db.pool(), published, PAGE).onComplete(ar -> {
+      reading = false;
+      if (ar.failed()) {
+        // The database is down: the next commit or poll tries again; nothing is skipped.
+        LOG.log(Level.FINE, "reading the event log for notifications failed", ar.cause());
+        return;
+      }
+      List<Event> events = ar.result();
+      for (Event e : events) {
+        vertx.eventBus().publish(BusApi.EVENTS, EventNotification.of(e).toJson());
+        published = e.seq();
+      }
+      if (again || events.size() == PAGE) {
+        publishNew();
+      }
+    });
+  }
+
+  private Future<JsonObject> since(EventsSince request) {
+    return log.read(db.pool(), request.after(), request.limit()).compose(events -> head()
+        .map(head -> {
+          JsonArray out = new JsonArray();
+          events.forEach(e -> out.add(EventNotification.of(e).toJson()));
+          Long next = events.isEmpty() ? null : events.get(events.size() - 1).seq();
+          return new JsonObject().put("events", out)
+              .put("next_after", next == null ? request.after() : next).put("head", head);
+        }));
+  }
+
+  /**
+   * Serves a public address: a message that is not a JSON object is {@code invalid_request};
+   * failures are replied with the HTTP status as the failure code and the API's error JSON as
+   * the message.
+   */
+  private Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return vertx.eventBus().consumer(address, (Message<Object> msg) -> {
+      Future<JsonObject> result;
+      try {
+        if (!(msg.body() instanceof JsonObject body)) {
+          throw new ApiException(ErrorCode.INVALID_REQUEST, "the message to " + address
+              + " must be a JSON object");
+        }
+        result = handler.apply(body);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result());
+        } else {
+          if (!(ar.cause() instanceof ApiException)) {
+            LOG.log(Level.WARNING, "request to " + address + " failed: " + ar.cause());
+          }
+          ApiException api = ApiException.from(ar.cause());
+          msg.fail(api.code().status(), api.toJson().encode());
+        }
+      });
+    }).completion();
+  }
+}
