@@ -10,6 +10,7 @@ import io.artifactstore.db.Migrations;
 import io.artifactstore.hashing.Blake3Kernels;
 import io.artifactstore.http.ClientGone;
 import io.artifactstore.http.HttpVerticle;
+import io.artifactstore.integration.GatewayVerticle;
 import io.artifactstore.integration.NotifierVerticle;
 import io.artifactstore.integrity.IntegrityVerticle;
 import io.artifactstore.metrics.Metrics;
@@ -156,7 +157,10 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(new DataPlaneVerticle(backends))).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
         .onSuccess(ids::add)
-        .compose(id -> vertx.deployVerticle(new NotifierVerticle(db, clock))).onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(new NotifierVerticle(db, clock, authenticator)))
+        .onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(new GatewayVerticle(config, authenticator, uploads)))
+        .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(
             () -> new HttpVerticle(config, uploads, sender, metrics, callers, authenticator,
                 clock, port::set, managementPort::set),

@@ -1,5 +1,7 @@
 package io.artifactstore.config;
 
+import java.nio.file.Path;
+
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
@@ -8,7 +10,7 @@ import java.util.Optional;
 /** The whole configuration, typed and validated once at startup. */
 public record AppConfig(
     Http http, Database database, Storage storage, Limits limits, Retention retention,
-    Integrity integrity, Security security) {
+    Integrity integrity, Security security, Integration integration) {
 
   /**
    * The HTTP listener. {@code instances} is the number of HTTP verticles (0: one per core).
@@ -97,6 +99,12 @@ public record AppConfig(
   public record Security(String anonymous, Duration tokenDefaultTtl, Duration tokenCacheTtl,
       java.util.List<String> allowedHosts, java.util.List<String> corsOrigins,
       Optional<Oidc> oidc, Links links, String operationsRole, PerCaller perCaller) {}
+
+  /**
+   * The event-bus integration: {@code importRoots} are the directories (absolute, real paths)
+   * under which a co-deployed service may name files to import; empty: importing is off.
+   */
+  public record Integration(java.util.List<Path> importRoots) {}
 
   /**
    * Limits per caller: {@code requestsPerSecond} and {@code maxConcurrentUploads}, 0 for none.

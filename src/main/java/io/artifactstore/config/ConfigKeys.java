@@ -97,6 +97,12 @@ public final class ConfigKeys {
   /** Origins allowed cross-origin (CORS), comma-separated; empty: CORS off. */
   public static final String SECURITY_CORS_ORIGINS = "security.cors_origins";
 
+  /**
+   * Directories whose files co-deployed services may name on the event bus
+   * ({@code artifactstore.v1.file.import}), comma-separated absolute paths; empty: none.
+   */
+  public static final String INTEGRATION_IMPORT_ROOTS = "integration.import_roots";
+
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS =
       {STORAGE_BACKENDS, STORAGE_BACKEND_BY_RETENTION_CLASS, RETENTION_CLASSES,

@@ -273,7 +273,41 @@ public final class ConfigLoader {
             intIn(c, ConfigKeys.SECURITY_LIMITS_REQUESTS_PER_SECOND, 0, 1_000_000),
             intIn(c, ConfigKeys.SECURITY_LIMITS_MAX_CONCURRENT_UPLOADS, 0, 1_000_000)));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
-        Map.copyOf(classes), abandonedAfter, sweeper), integrity, security);
+        Map.copyOf(classes), abandonedAfter, sweeper), integrity, security,
+        new AppConfig.Integration(importRoots(c)));
+  }
+
+  /**
+   * {@code integration.import_roots}: absolute paths of existing directories, comma-separated;
+   * kept as real paths (symbolic links resolved), the form imports are checked against.
+   */
+  private static java.util.List<Path> importRoots(JsonObject c) {
+    String key = ConfigKeys.INTEGRATION_IMPORT_ROOTS;
+    Object v = value(c, key);
+    if (!(v instanceof String list)) {
+      throw new ConfigException(key, "must be a string");
+    }
+    java.util.List<Path> roots = new java.util.ArrayList<>();
+    for (String r : list.split(",")) {
+      String root = r.trim();
+      if (root.isEmpty()) {
+        continue;
+      }
+      Path p = Path.of(root);
+      if (!p.isAbsolute()) {
+        throw new ConfigException(key, "each root must be an absolute path; got '" + root + "'");
+      }
+      try {
+        Path real = p.toRealPath();
+        if (!java.nio.file.Files.isDirectory(real)) {
+          throw new ConfigException(key, "'" + root + "' is not a directory");
+        }
+        roots.add(real);
+      } catch (java.io.IOException e) {
+        throw new ConfigException(key, "'" + root + "' does not exist or cannot be read");
+      }
+    }
+    return java.util.List.copyOf(roots);
   }
 
   /** {@code security.allowed_hosts}: see ConfigKeys; loopback names are its {@code auto}. */

@@ -8,11 +8,15 @@ import io.artifactstore.metrics.Metrics;
 import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageBackends;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The one way bytes come into the store, whatever carries them (an HTTP request body, a stream
@@ -114,6 +118,27 @@ public final class Uploads {
           return Bus.<JsonObject>request(vertx, Addresses.FILE_COMMIT, ref);
         })
         .onComplete(done -> slots.release());
+  }
+
+  /**
+   * Stores the local file {@code file} (an absolute path under one of {@code importRoots}) as
+   * {@link #store} stores a stream, and answers the same record. The file must stay as it is
+   * while it is read: one that changes fails with {@code import_file_changed} and leaves
+   * nothing. Fails with {@code import_path_refused} or {@code import_file_missing} before
+   * anything is read (see {@link ImportRoots#resolve}).
+   */
+  public Future<JsonObject> importFile(Target target, String file, List<Path> importRoots) {
+    return vertx.executeBlocking(() -> ImportRoots.resolve(file, importRoots), false)
+        .compose(real -> vertx.fileSystem().props(real.toString())
+            .compose(before -> vertx.fileSystem().open(real.toString(),
+                    new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+                .compose(opened -> {
+                  opened.pause();
+                  CheckedFileStream body =
+                      new CheckedFileStream(vertx, opened, real.toString(), before);
+                  return store(target, body, Promise.<Void>promise().future(), () -> { })
+                      .eventually(opened::close);
+                })));
   }
 
   private static String outcome(Throwable e) {

@@ -21,16 +21,25 @@ public enum ErrorCode {
       + "'Authorization: Bearer'"),
   INVALID_TOKEN(401, "the bearer token is unknown, expired, revoked or not valid"),
   FORBIDDEN(403, "the caller's roles do not allow this request"),
+  /**
+   * Event bus only: the path named for import is not an absolute path to a regular file under
+   * {@code integration.import_roots} (or has {@code ..} segments, or importing is off).
+   */
+  IMPORT_PATH_REFUSED(403, "the path is not under an import root"),
   PRODUCER_NOT_IN_SCOPE(403, "the caller may not act for this package's producer"),
   LINK_INVALID(403, "the download link is altered, expired or not for this request"),
   CROSS_ORIGIN_REFUSED(403, "a state-changing request from another origin is refused"),
   PACKAGE_NOT_FOUND(404, "no such package"),
   TOKEN_NOT_FOUND(404, "no such API token"),
   FILE_NOT_FOUND(404, "no such file in the package"),
+  /** Event bus only: the file a co-deployed service named for import does not exist. */
+  IMPORT_FILE_MISSING(404, "the file named for import does not exist"),
   BLOB_NOT_FOUND(404, "no blob with that digest"),
   NOT_FOUND(404, "no such resource"),
   METHOD_NOT_ALLOWED(405, "method not allowed on this resource"),
   FILE_EXISTS(409, "a file with that path already exists in the package"),
+  /** Event bus only: the file named for import changed (size or time) while it was read. */
+  IMPORT_FILE_CHANGED(409, "the file changed while it was imported; nothing was stored"),
   PACKAGE_FINALIZED(409, "the package is finalized and cannot change"),
   PACKAGE_NOT_WRITABLE(409, "the package no longer accepts files"),
   PACKAGE_NOT_FINALIZED(409, "the package is not finalized yet"),

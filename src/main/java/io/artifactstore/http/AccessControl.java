@@ -6,6 +6,7 @@ import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.security.Authenticator;
 import io.artifactstore.security.CallerLimits;
+import io.artifactstore.security.Authorization;
 import io.artifactstore.security.Identity;
 import io.artifactstore.security.LinkSigner;
 import io.artifactstore.security.Role;
@@ -16,8 +17,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * Who may call which route (docs/security.md holds the matrix). {@link #authenticate} runs
@@ -255,27 +254,10 @@ final class AccessControl {
   }
 
   private static Future<Void> inScope(Identity who, String producer) {
-    if (who.scope().covers(producer)) {
-      return Future.succeededFuture();
-    }
-    return Future.failedFuture(new ApiException(ErrorCode.PRODUCER_NOT_IN_SCOPE, "the caller ("
-        + who.actor() + ") may act for " + who.scope() + ", not for producer '" + producer
-        + "'"));
+    return Authorization.inScope(who, producer);
   }
 
   private static void requireRole(Identity who, Role... roles) {
-    for (Role r : roles) {
-      if (who.has(r)) {
-        return;
-      }
-    }
-    String wanted = Arrays.stream(roles).map(Role::wireName).collect(Collectors.joining(" or "));
-    if (who.kind() == Identity.Kind.ANONYMOUS) {
-      throw new ApiException(ErrorCode.UNAUTHENTICATED, "this request needs the role " + wanted
-          + "; send 'Authorization: Bearer <token>'");
-    }
-    throw new ApiException(ErrorCode.FORBIDDEN, "this request needs the role " + wanted
-        + "; " + who.actor() + " has " + (who.roles().isEmpty() ? "none"
-            : who.roles().stream().map(Role::wireName).sorted().toList()));
+    Authorization.requireRole(who, roles);
   }
 }

@@ -24,5 +24,28 @@ public final class BusApi {
    */
   public static final String EVENTS_SINCE = PREFIX + "events.since";
 
+  /**
+   * Request {@link CreatePackage}, reply the package ({@code GET /v1/packages/{id}}'s body).
+   * The producer role, with a scope covering the producer.
+   */
+  public static final String PACKAGE_CREATE = PREFIX + "package.create";
+
+  /** Request {@link PackageId}, reply the package. The reader or producer role, in scope. */
+  public static final String PACKAGE_GET = PREFIX + "package.get";
+
+  /**
+   * Request {@link PackageId}, reply the finalized package (with its manifest digest). The
+   * producer role, in scope.
+   */
+  public static final String PACKAGE_FINALIZE = PREFIX + "package.finalize";
+
+  /**
+   * Request {@link ImportFile}, reply the file's record (as {@code PUT
+   * /v1/packages/{id}/files/{path}} answers it): the server reads a local file that a
+   * co-deployed service names, under {@code integration.import_roots} only. The producer role,
+   * in scope.
+   */
+  public static final String FILE_IMPORT = PREFIX + "file.import";
+
   private BusApi() {}
 }

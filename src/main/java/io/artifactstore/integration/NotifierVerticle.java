@@ -1,19 +1,18 @@
 package io.artifactstore.integration;
 
 import io.artifactstore.db.Database;
-import io.artifactstore.error.ApiException;
-import io.artifactstore.error.ErrorCode;
 import io.artifactstore.events.Event;
 import io.artifactstore.events.EventLog;
+import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.Authorization;
+import io.artifactstore.security.Role;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,14 +37,17 @@ public final class NotifierVerticle extends VerticleBase {
 
   private final Database db;
   private final EventLog log;
+  private final Authenticator authenticator;
   private long published;
   private boolean reading;
   private boolean again;
   private boolean stopped;
   private long timer = -1;
 
-  public NotifierVerticle(Database db, Clock clock) {
+  /** {@code events.since} is answered to callers with the reader role and no producer scope. */
+  public NotifierVerticle(Database db, Clock clock, Authenticator authenticator) {
     this.db = db;
+    this.authenticator = authenticator;
     this.log = new EventLog(db, clock);
   }
 
@@ -56,7 +58,10 @@ public final class NotifierVerticle extends VerticleBase {
       published = seq;
       db.onCommitted(() -> here.runOnContext(v -> publishNew()));
       timer = vertx.setPeriodic(POLL_MS, id -> publishNew());
-      return serve(BusApi.EVENTS_SINCE, body -> since(EventsSince.fromJson(body)));
+      return PublicAddresses.serve(vertx, authenticator, BusApi.EVENTS_SINCE, (who, body) -> {
+        Authorization.requireUnscoped(who, Role.READER);
+        return since(EventsSince.fromJson(body));
+      });
     });
   }
 
@@ -112,36 +117,5 @@ public final class NotifierVerticle extends VerticleBase {
           return new JsonObject().put("events", out)
               .put("next_after", next == null ? request.after() : next).put("head", head);
         }));
-  }
-
-  /**
-   * Serves a public address: a message that is not a JSON object is {@code invalid_request};
-   * failures are replied with the HTTP status as the failure code and the API's error JSON as
-   * the message.
-   */
-  private Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return vertx.eventBus().consumer(address, (Message<Object> msg) -> {
-      Future<JsonObject> result;
-      try {
-        if (!(msg.body() instanceof JsonObject body)) {
-          throw new ApiException(ErrorCode.INVALID_REQUEST, "the message to " + address
-              + " must be a JSON object");
-        }
-        result = handler.apply(body);
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
-      result.onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(ar.result());
-        } else {
-          if (!(ar.cause() instanceof ApiException)) {
-            LOG.log(Level.WARNING, "request to " + address + " failed: " + ar.cause());
-          }
-          ApiException api = ApiException.from(ar.cause());
-          msg.fail(api.code().status(), api.toJson().encode());
-        }
-      });
-    }).completion();
   }
 }

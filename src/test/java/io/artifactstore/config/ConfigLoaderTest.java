@@ -92,6 +92,26 @@ class ConfigLoaderTest {
     assertKey(ConfigKeys.ENV_CONFIG_FILE, () -> ConfigLoader.load(broken, Map.of()));
   }
 
+  @Test
+  @DisplayName("import roots are existing absolute directories, kept as real paths; empty is off")
+  void importRoots() throws IOException {
+    assertEquals(java.util.List.of(), ConfigLoader.load(null, Map.of()).integration().importRoots());
+    Path root = Files.createDirectories(dir.resolve("imports"));
+    Path link = Files.createSymbolicLink(dir.resolve("via-link"), root);
+    AppConfig c = ConfigLoader.load(null, Map.of("ARTIFACTSTORE_INTEGRATION_IMPORT_ROOTS",
+        link + ", " + root));
+    assertEquals(java.util.List.of(root.toRealPath(), root.toRealPath()),
+        c.integration().importRoots());
+    String key = ConfigKeys.INTEGRATION_IMPORT_ROOTS;
+    assertKey(key, () -> ConfigLoader.load(null,
+        Map.of("ARTIFACTSTORE_INTEGRATION_IMPORT_ROOTS", "relative/dir")));
+    assertKey(key, () -> ConfigLoader.load(null,
+        Map.of("ARTIFACTSTORE_INTEGRATION_IMPORT_ROOTS", dir.resolve("missing").toString())));
+    Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+    assertKey(key, () -> ConfigLoader.load(null,
+        Map.of("ARTIFACTSTORE_INTEGRATION_IMPORT_ROOTS", file.toString())));
+  }
+
   private static void assertKey(String key, Runnable load) {
     ConfigException e = assertThrows(ConfigException.class, load::run);
     assertEquals(key, e.key());

@@ -1,0 +1,60 @@
+package io.artifactstore.integration;
+
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.Identity;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.function.BiFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Serves public addresses ({@link BusApi}) the same way: the body must be a JSON object
+ * ({@code invalid_request} otherwise); the caller is the identity its {@value #AUTHORIZATION}
+ * header proves ({@code Bearer <token>}, as in HTTP), anonymous without one; a failure is
+ * replied with the HTTP status as the failure code and the HTTP API's error body
+ * ({@code {"error": {code, message}}}) as the message.
+ */
+final class PublicAddresses {
+
+  /** The message header that carries credentials, as HTTP's {@code Authorization} field. */
+  static final String AUTHORIZATION = "authorization";
+
+  private static final Logger LOG = Logger.getLogger(PublicAddresses.class.getName());
+
+  private PublicAddresses() {}
+
+  /** Serves {@code address}; {@code authenticator} null serves every caller alike. */
+  static Future<Void> serve(Vertx vertx, Authenticator authenticator, String address,
+      BiFunction<Identity, JsonObject, Future<JsonObject>> handler) {
+    return vertx.eventBus().consumer(address, (Message<Object> msg) -> {
+      Future<JsonObject> result;
+      try {
+        if (!(msg.body() instanceof JsonObject body)) {
+          throw new ApiException(ErrorCode.INVALID_REQUEST, "the message to " + address
+              + " must be a JSON object");
+        }
+        Future<Identity> who = authenticator == null ? Future.succeededFuture(null)
+            : authenticator.authenticate(msg.headers().get(AUTHORIZATION));
+        result = who.compose(identity -> handler.apply(identity, body));
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result());
+          return;
+        }
+        if (!(ar.cause() instanceof ApiException)) {
+          LOG.log(Level.WARNING, "request to " + address + " failed: " + ar.cause());
+        }
+        ApiException api = ApiException.from(ar.cause());
+        msg.fail(api.code().status(), api.toJson().encode());
+      });
+    }).completion();
+  }
+}

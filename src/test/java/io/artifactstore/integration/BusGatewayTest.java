@@ -1,0 +1,231 @@
+package io.artifactstore.integration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.artifactstore.support.Http;
+import io.artifactstore.support.TestDatabases;
+import io.artifactstore.support.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The public request addresses, used by a verticle deployed beside the store in its Vert.x
+ * instance, and what they refuse.
+ */
+class BusGatewayTest {
+
+  TestServer server;
+  Http http;
+  Path imports;
+  Path outside;
+
+  @BeforeEach
+  void start(@TempDir Path dir) throws Exception {
+    imports = Files.createDirectories(dir.resolve("imports"));
+    outside = Files.createDirectories(dir.resolve("outside"));
+    String root = imports.toString();
+    server = TestServer.start(TestDatabases.Kind.SQLITE, dir.resolve("server"),
+        json -> json.getJsonObject("integration").put("import_roots", root));
+    http = new Http(server.baseUrl());
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /**
+   * A co-deployed report generator: writes its report, preserves it in a package, finalizes,
+   * and completes once it has seen the package's finalized notification.
+   */
+  static final class ReportGenerator extends VerticleBase {
+    private final Path dir;
+    final Promise<String> finalizedSeen = Promise.promise();
+    private String packageId;
+
+    ReportGenerator(Path dir) {
+      this.dir = dir;
+    }
+
+    @Override
+    public Future<?> start() {
+      vertx.eventBus().<JsonObject>consumer(BusApi.EVENTS, m -> {
+        EventNotification n = EventNotification.fromJson(m.body());
+        if (n.type().equals("package.finalized") && n.packageId().equals(packageId)) {
+          finalizedSeen.tryComplete(n.packageId());
+        }
+      });
+      Path report = dir.resolve("report.html");
+      return vertx.fileSystem().writeFile(report.toString(),
+              io.vertx.core.buffer.Buffer.buffer("<h1>all green</h1>"))
+          .compose(v -> vertx.eventBus().<JsonObject>request(BusApi.PACKAGE_CREATE,
+              new CreatePackage("report-generator", "nightly", null, null).toJson()))
+          .compose(created -> {
+            packageId = created.body().getString("id");
+            return vertx.eventBus().<JsonObject>request(BusApi.FILE_IMPORT, new ImportFile(
+                packageId, "reports/index.html", report.toString(), "text/html", null, false)
+                .toJson());
+          })
+          .compose(added -> vertx.eventBus().<JsonObject>request(BusApi.PACKAGE_FINALIZE,
+              new PackageId(packageId).toJson()));
+    }
+  }
+
+  @Test
+  @DisplayName("a co-deployed verticle creates, imports a file, finalizes, and sees the notification")
+  void reportGenerator() throws Exception {
+    ReportGenerator generator = new ReportGenerator(imports);
+    server.vertx().deployVerticle(generator).await();
+    String id = generator.finalizedSeen.future().toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+
+    Http.Response file = http.get("/v1/packages/" + id + "/files/reports/index.html");
+    assertEquals(200, file.status());
+    assertArrayEquals("<h1>all green</h1>".getBytes(StandardCharsets.UTF_8), file.body());
+    assertEquals("text/html", file.header("Content-Type"));
+    JsonObject pkg = request(BusApi.PACKAGE_GET, new PackageId(id).toJson());
+    assertEquals("finalized", pkg.getString("status"));
+    assertEquals(pkg.getString("manifest_digest"),
+        http.get("/v1/packages/" + id).json().getString("manifest_digest"));
+  }
+
+  @Test
+  @DisplayName("imports outside the roots, with '..', relative, missing or not regular are refused; nothing is added")
+  void badImportsChangeNothing() throws Exception {
+    String id = request(BusApi.PACKAGE_CREATE,
+        new CreatePackage("p", "s", null, null).toJson()).getString("id");
+    Files.writeString(outside.resolve("secret.txt"), "secret");
+    Files.createSymbolicLink(imports.resolve("link.txt"), outside.resolve("secret.txt"));
+    Files.writeString(imports.resolve("ok.txt"), "fine");
+
+    assertRefused("import_path_refused", 403, importing(id, outside.resolve("secret.txt")));
+    assertRefused("import_path_refused", 403,
+        importing(id, imports + "/../outside/secret.txt"));
+    assertRefused("import_path_refused", 403, importing(id, "imports/ok.txt"));
+    assertRefused("import_path_refused", 403, importing(id, imports.resolve("link.txt")));
+    assertRefused("import_path_refused", 403, importing(id, imports));
+    assertRefused("import_file_missing", 404, importing(id, imports.resolve("nothing.txt")));
+    assertRefused("invalid_path", 400, new ImportFile(id, "../x", imports.resolve("ok.txt")
+        .toString(), null, null, false).toJson());
+    assertRefused("invalid_request", 400, new JsonObject().put("package_id", id).put("path", "x"));
+    assertRefused("package_not_found", 404, importing("01NOSUCHPACKAGE0000000000", imports
+        .resolve("ok.txt")));
+    ReplyException notJson = failure(BusApi.FILE_IMPORT, "just text");
+    assertEquals(400, notJson.failureCode());
+
+    assertEquals(0L, http.get("/v1/packages/" + id).json().getLong("file_count"),
+        "no file was added");
+    long added = request(BusApi.EVENTS_SINCE, new EventsSince(0, 1000).toJson())
+        .getJsonArray("events").stream()
+        .map(e -> ((JsonObject) e).getString("type")).filter("file.added"::equals).count();
+    assertEquals(0, added, "no file.added event");
+
+    // The same request with a good path works, so the refusals above were about the path.
+    JsonObject ok = request(BusApi.FILE_IMPORT, importing(id, imports.resolve("ok.txt")));
+    assertEquals(4, ok.getLong("size"));
+  }
+
+  @Test
+  @DisplayName("a digest that does not match the file is digest_mismatch, and nothing is stored")
+  void digestMismatch() throws Exception {
+    String id = request(BusApi.PACKAGE_CREATE,
+        new CreatePackage("p", "s", null, null).toJson()).getString("id");
+    Files.writeString(imports.resolve("a.txt"), "abc");
+    assertRefused("digest_mismatch", 400, new ImportFile(id, "a.txt",
+        imports.resolve("a.txt").toString(), null, "0".repeat(64), false).toJson());
+    assertEquals(0L, http.get("/v1/packages/" + id).json().getLong("file_count"));
+  }
+
+  @Test
+  @DisplayName("requests are authorized as over HTTP: the authorization header, roles and scopes")
+  void identityAndRoles(@TempDir Path other) throws Exception {
+    try (TestServer closed = TestServer.start(TestDatabases.Kind.SQLITE, other,
+        json -> json.getJsonObject("security").put("anonymous", "none"))) {
+      var bus = closed.vertx().eventBus();
+      JsonObject create = new CreatePackage("team-a", "nightly", null, null).toJson();
+      ReplyException anonymous = failureOn(closed, BusApi.PACKAGE_CREATE, create, null);
+      assertEquals(401, anonymous.failureCode());
+      assertEquals("unauthenticated", code(anonymous));
+
+      String reader = closed.token("dashboards", "reader");
+      ReplyException readerCreates = failureOn(closed, BusApi.PACKAGE_CREATE, create, reader);
+      assertEquals("forbidden", code(readerCreates));
+
+      String scoped = closed.token(new JsonObject().put("name", "team-b").put("roles",
+          new io.vertx.core.json.JsonArray().add("producer"))
+          .put("producer_scope", new io.vertx.core.json.JsonArray().add("team-b")));
+      assertEquals("producer_not_in_scope",
+          code(failureOn(closed, BusApi.PACKAGE_CREATE, create, scoped)));
+
+      String producer = closed.token("team-a-ci", "producer");
+      JsonObject pkg = bus.<JsonObject>request(BusApi.PACKAGE_CREATE, create,
+          new DeliveryOptions().addHeader("authorization", "Bearer " + producer)).await().body();
+      assertEquals("team-a", pkg.getString("producer"));
+      assertEquals("invalid_token", code(failureOn(closed, BusApi.PACKAGE_GET,
+          new PackageId(pkg.getString("id")).toJson(), "not-a-real-token")));
+      assertEquals("producer_not_in_scope", code(failureOn(closed, BusApi.PACKAGE_FINALIZE,
+          new PackageId(pkg.getString("id")).toJson(), scoped)));
+    }
+  }
+
+  private static ReplyException failureOn(TestServer s, String address, JsonObject body,
+      String token) {
+    DeliveryOptions options = new DeliveryOptions();
+    if (token != null) {
+      options.addHeader("authorization", "Bearer " + token);
+    }
+    try {
+      s.vertx().eventBus().request(address, body, options).await();
+    } catch (Exception e) {
+      return assertInstanceOf(ReplyException.class, e);
+    }
+    throw new AssertionError("expected " + address + " to fail");
+  }
+
+  private static String code(ReplyException e) {
+    return new JsonObject(e.getMessage()).getJsonObject("error").getString("code");
+  }
+
+  private JsonObject importing(String id, Object file) {
+    return new ImportFile(id, "f.txt", file.toString(), null, null, false).toJson();
+  }
+
+  private JsonObject request(String address, JsonObject body) {
+    return server.vertx().eventBus().<JsonObject>request(address, body,
+        new DeliveryOptions().setSendTimeout(Duration.ofSeconds(30).toMillis())).await().body();
+  }
+
+  private ReplyException failure(String address, Object body) {
+    try {
+      server.vertx().eventBus().request(address, body).await();
+    } catch (Exception e) {
+      return assertInstanceOf(ReplyException.class, e);
+    }
+    throw new AssertionError("expected " + address + " to fail");
+  }
+
+  private void assertRefused(String code, int status, JsonObject body) {
+    ReplyException e = failure(BusApi.FILE_IMPORT, body);
+    JsonObject error = new JsonObject(e.getMessage()).getJsonObject("error");
+    assertEquals(code, error.getString("code"), e.getMessage());
+    assertEquals(status, e.failureCode(), e.getMessage());
+    assertTrue(error.getString("message").length() > 0);
+  }
+}
