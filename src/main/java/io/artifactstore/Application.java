@@ -10,6 +10,7 @@ import io.artifactstore.db.Migrations;
 import io.artifactstore.hashing.Blake3Kernels;
 import io.artifactstore.http.ClientGone;
 import io.artifactstore.http.HttpVerticle;
+import io.artifactstore.integration.BridgeVerticle;
 import io.artifactstore.integration.GatewayVerticle;
 import io.artifactstore.integration.NotifierVerticle;
 import io.artifactstore.integrity.IntegrityVerticle;
@@ -161,6 +162,9 @@ public final class Application {
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new GatewayVerticle(config, authenticator, uploads)))
         .onSuccess(ids::add)
+        .compose(id -> config.integration().bridge().isEmpty() ? Future.succeededFuture(id)
+            : vertx.deployVerticle(new BridgeVerticle(config.integration().bridge().get()))
+                .onSuccess(ids::add))
         .compose(id -> vertx.deployVerticle(
             () -> new HttpVerticle(config, uploads, sender, metrics, callers, authenticator,
                 clock, port::set, managementPort::set),

@@ -103,8 +103,12 @@ public record AppConfig(
   /**
    * The event-bus integration: {@code importRoots} are the directories (absolute, real paths)
    * under which a co-deployed service may name files to import; empty: importing is off.
+   * {@code bridge} is the TCP event-bus bridge, empty when off.
    */
-  public record Integration(java.util.List<Path> importRoots) {}
+  public record Integration(java.util.List<Path> importRoots, Optional<Bridge> bridge) {}
+
+  /** The TCP event-bus bridge's loopback {@code host} and {@code port}. */
+  public record Bridge(String host, int port) {}
 
   /**
    * Limits per caller: {@code requestsPerSecond} and {@code maxConcurrentUploads}, 0 for none.

@@ -102,6 +102,12 @@ public final class ConfigKeys {
    * ({@code artifactstore.v1.file.import}), comma-separated absolute paths; empty: none.
    */
   public static final String INTEGRATION_IMPORT_ROOTS = "integration.import_roots";
+  /** Whether the TCP event-bus bridge listens (for co-deployed services in other processes). */
+  public static final String INTEGRATION_BRIDGE_ENABLED = "integration.bridge_enabled";
+  /** The bridge's address: a loopback address only ({@code 127.0.0.1}, {@code ::1}). */
+  public static final String INTEGRATION_BRIDGE_HOST = "integration.bridge_host";
+  /** The bridge's TCP port. */
+  public static final String INTEGRATION_BRIDGE_PORT = "integration.bridge_port";
 
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS =

@@ -274,7 +274,22 @@ public final class ConfigLoader {
             intIn(c, ConfigKeys.SECURITY_LIMITS_MAX_CONCURRENT_UPLOADS, 0, 1_000_000)));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper), integrity, security,
-        new AppConfig.Integration(importRoots(c)));
+        new AppConfig.Integration(importRoots(c), bridge(c)));
+  }
+
+  /** The TCP event-bus bridge, when {@code integration.bridge_enabled}: loopback only. */
+  private static Optional<AppConfig.Bridge> bridge(JsonObject c) {
+    String host = string(c, ConfigKeys.INTEGRATION_BRIDGE_HOST).trim();
+    int port = intIn(c, ConfigKeys.INTEGRATION_BRIDGE_PORT, 1, 65535);
+    if (!bool(c, ConfigKeys.INTEGRATION_BRIDGE_ENABLED)) {
+      return Optional.empty();
+    }
+    if (!java.util.List.of("127.0.0.1", "::1", "localhost").contains(host)) {
+      throw new ConfigException(ConfigKeys.INTEGRATION_BRIDGE_HOST, "the bridge is for "
+          + "processes on this host: it listens on loopback only "
+          + "(127.0.0.1, ::1 or localhost); got '" + host + "'");
+    }
+    return Optional.of(new AppConfig.Bridge(host, port));
   }
 
   /**

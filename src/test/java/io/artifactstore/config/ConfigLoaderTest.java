@@ -93,7 +93,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("import roots are existing absolute directories, kept as real paths; empty is off")
+  @DisplayName("import roots are existing absolute directories (real paths); the bridge is off and loopback only")
   void importRoots() throws IOException {
     assertEquals(java.util.List.of(), ConfigLoader.load(null, Map.of()).integration().importRoots());
     Path root = Files.createDirectories(dir.resolve("imports"));
@@ -107,6 +107,11 @@ class ConfigLoaderTest {
         Map.of("ARTIFACTSTORE_INTEGRATION_IMPORT_ROOTS", "relative/dir")));
     assertKey(key, () -> ConfigLoader.load(null,
         Map.of("ARTIFACTSTORE_INTEGRATION_IMPORT_ROOTS", dir.resolve("missing").toString())));
+    assertKey(ConfigKeys.INTEGRATION_BRIDGE_HOST, () -> ConfigLoader.load(null, Map.of(
+        "ARTIFACTSTORE_INTEGRATION_BRIDGE_ENABLED", "true",
+        "ARTIFACTSTORE_INTEGRATION_BRIDGE_HOST", "0.0.0.0")));
+    assertEquals(java.util.Optional.empty(), ConfigLoader.load(null, Map.of()).integration()
+        .bridge(), "the bridge is off by default");
     Path file = Files.writeString(dir.resolve("plain.txt"), "x");
     assertKey(key, () -> ConfigLoader.load(null,
         Map.of("ARTIFACTSTORE_INTEGRATION_IMPORT_ROOTS", file.toString())));
