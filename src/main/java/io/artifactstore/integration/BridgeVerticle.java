@@ -25,7 +25,9 @@ public final class BridgeVerticle extends VerticleBase {
 
   /** The addresses a bridge client may send to. */
   static final List<String> INBOUND = List.of(BusApi.PACKAGE_CREATE, BusApi.PACKAGE_GET,
-      BusApi.PACKAGE_FINALIZE, BusApi.FILE_IMPORT, BusApi.EVENTS_SINCE);
+      BusApi.PACKAGE_FINALIZE, BusApi.PACKAGE_MANIFEST, BusApi.FILE_IMPORT,
+      BusApi.RETENTION_STATUS, BusApi.RETENTION_EXTEND, BusApi.HOLD_PLACE, BusApi.HOLD_RELEASE,
+      BusApi.EVENTS_SINCE);
 
   private final AppConfig.Bridge config;
   private TcpEventBusBridge bridge;

@@ -47,5 +47,23 @@ public final class BusApi {
    */
   public static final String FILE_IMPORT = PREFIX + "file.import";
 
+  /**
+   * Request {@link PackageId}, reply {@code {manifest_digest, manifest}}: the manifest exactly
+   * as recorded at finalize. The reader or producer role, in scope.
+   */
+  public static final String PACKAGE_MANIFEST = PREFIX + "package.manifest";
+
+  /** Request {@link PackageId}, reply the retention status. The reader or producer role. */
+  public static final String RETENTION_STATUS = PREFIX + "retention.status";
+
+  /** Request {@link RetentionChange}, reply the new status. The retention-admin role. */
+  public static final String RETENTION_EXTEND = PREFIX + "retention.extend";
+
+  /** Request {@link HoldRequest} (placement), reply the hold. The retention-admin role. */
+  public static final String HOLD_PLACE = PREFIX + "hold.place";
+
+  /** Request {@link HoldRequest} (release), reply the released hold. The retention-admin role. */
+  public static final String HOLD_RELEASE = PREFIX + "hold.release";
+
   private BusApi() {}
 }

@@ -42,7 +42,23 @@ public final class GatewayVerticle extends VerticleBase {
         PublicAddresses.serve(vertx, authenticator, BusApi.PACKAGE_GET, this::get),
         PublicAddresses.serve(vertx, authenticator, BusApi.PACKAGE_FINALIZE,
             this::finalizePackage),
-        PublicAddresses.serve(vertx, authenticator, BusApi.FILE_IMPORT, this::importFile)));
+        PublicAddresses.serve(vertx, authenticator, BusApi.FILE_IMPORT, this::importFile),
+        PublicAddresses.serve(vertx, authenticator, BusApi.PACKAGE_MANIFEST,
+            (who, body) -> read(who, PackageId.fromJson(body).id(), Addresses.PACKAGE_MANIFEST)),
+        PublicAddresses.serve(vertx, authenticator, BusApi.RETENTION_STATUS,
+            (who, body) -> read(who, PackageId.fromJson(body).id(), Addresses.RETENTION_STATUS)),
+        PublicAddresses.serve(vertx, authenticator, BusApi.RETENTION_EXTEND, (who, body) -> {
+          RetentionChange r = RetentionChange.fromJson(body);
+          return retain(who, r.id(), Addresses.RETENTION_EXTEND, r.toJson());
+        }),
+        PublicAddresses.serve(vertx, authenticator, BusApi.HOLD_PLACE, (who, body) -> {
+          HoldRequest h = HoldRequest.placement(body);
+          return retain(who, h.id(), Addresses.HOLD_PLACE, h.toJson());
+        }),
+        PublicAddresses.serve(vertx, authenticator, BusApi.HOLD_RELEASE, (who, body) -> {
+          HoldRequest h = HoldRequest.release(body);
+          return retain(who, h.id(), Addresses.HOLD_RELEASE, h.toJson());
+        })));
   }
 
   private Future<JsonObject> create(Identity who, JsonObject body) {
@@ -63,6 +79,18 @@ public final class GatewayVerticle extends VerticleBase {
     return onPackage(who, request.id(), Role.PRODUCER)
         .compose(v -> Bus.request(vertx, Addresses.PACKAGE_FINALIZE,
             request.toJson().put("actor", who.actor())));
+  }
+
+  /** A read about one package: the reader or producer role, in scope. */
+  private Future<JsonObject> read(Identity who, String id, String internal) {
+    return onPackage(who, id, Role.READER, Role.PRODUCER)
+        .compose(v -> Bus.request(vertx, internal, new JsonObject().put("id", id)));
+  }
+
+  /** A retention change of one package: the retention-admin role, in scope; the actor recorded. */
+  private Future<JsonObject> retain(Identity who, String id, String internal, JsonObject req) {
+    return onPackage(who, id, Role.RETENTION_ADMIN)
+        .compose(v -> Bus.request(vertx, internal, req.put("actor", who.actor())));
   }
 
   private Future<JsonObject> importFile(Identity who, JsonObject body) {

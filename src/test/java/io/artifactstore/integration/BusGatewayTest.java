@@ -154,6 +154,45 @@ class BusGatewayTest {
   }
 
   @Test
+  @DisplayName("manifest, retention status, extension and holds over the bus answer as HTTP does")
+  void retentionAndHolds() throws Exception {
+    StoreClient client = new StoreClient(server.vertx());
+    String id = client.createPackage(new CreatePackage("p", "s", "transient", null)).await()
+        .getString("id");
+    Files.writeString(imports.resolve("r.txt"), "result");
+    client.importFile(new ImportFile(id, "r.txt", imports.resolve("r.txt").toString(), null,
+        null, false)).await();
+    String digest = client.finalizePackage(id).await().getString("manifest_digest");
+
+    JsonObject manifest = request(BusApi.PACKAGE_MANIFEST, new PackageId(id).toJson());
+    assertEquals(digest, manifest.getString("manifest_digest"));
+    assertEquals(http.get("/v1/packages/" + id + "/retention").json(),
+        request(BusApi.RETENTION_STATUS, new PackageId(id).toJson()));
+
+    JsonObject extended = request(BusApi.RETENTION_EXTEND,
+        new RetentionChange(id, "release-evidence", null, "kept for the release").toJson());
+    assertEquals("release-evidence", extended.getString("retention_class"), extended.encode());
+    JsonObject hold = request(BusApi.HOLD_PLACE,
+        new HoldRequest(id, null, "audit", "CASE-9").toJson());
+    String holdId = hold.getString("hold_id");
+    assertEquals(1, http.get("/v1/packages/" + id + "/retention").json().getJsonArray("holds")
+        .size());
+    request(BusApi.HOLD_RELEASE, new HoldRequest(id, holdId, "audit closed", null).toJson());
+    JsonObject after = http.get("/v1/packages/" + id + "/retention").json();
+    assertTrue(after.getJsonArray("holds").stream()
+        .allMatch(h -> ((JsonObject) h).getString("released_at") != null), after.encode());
+
+    ReplyException noReason = failure(BusApi.HOLD_PLACE, new JsonObject().put("id", id));
+    assertEquals("invalid_request", code(noReason));
+    ReplyException wrongType = failure(BusApi.RETENTION_EXTEND,
+        new JsonObject().put("id", id).put("retention_class", 7));
+    assertEquals("invalid_request", code(wrongType));
+    ReplyException shorter = failure(BusApi.RETENTION_EXTEND,
+        new RetentionChange(id, "transient", null, null).toJson());
+    assertEquals("retention_shortening_refused", code(shorter));
+  }
+
+  @Test
   @DisplayName("requests are authorized as over HTTP: the authorization header, roles and scopes")
   void identityAndRoles(@TempDir Path other) throws Exception {
     try (TestServer closed = TestServer.start(TestDatabases.Kind.SQLITE, other,
