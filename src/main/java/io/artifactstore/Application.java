@@ -158,12 +158,15 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(new DataPlaneVerticle(backends))).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
         .onSuccess(ids::add)
-        .compose(id -> vertx.deployVerticle(new NotifierVerticle(db, clock, authenticator)))
+        .compose(id -> vertx.deployVerticle(new NotifierVerticle(db, clock, authenticator,
+            callers)))
         .onSuccess(ids::add)
-        .compose(id -> vertx.deployVerticle(new GatewayVerticle(config, authenticator, uploads)))
+        .compose(id -> vertx.deployVerticle(new GatewayVerticle(config, authenticator, uploads,
+            callers)))
         .onSuccess(ids::add)
         .compose(id -> config.integration().bridge().isEmpty() ? Future.succeededFuture(id)
-            : vertx.deployVerticle(new BridgeVerticle(config.integration().bridge().get()))
+            : vertx.deployVerticle(new BridgeVerticle(config.integration().bridge().get(),
+                authenticator))
                 .onSuccess(ids::add))
         .compose(id -> vertx.deployVerticle(
             () -> new HttpVerticle(config, uploads, sender, metrics, callers, authenticator,

@@ -74,38 +74,49 @@ public final class Ingest {
     return backend.newWriter().compose(writer -> {
       HashingWriteStream sink =
           new HashingWriteStream(writer, Vertx.currentContext(), limits.maxFileBytes());
-      Promise<Void> received = Promise.promise();
-      abandoned.onComplete(v -> received.tryFail(new io.vertx.core.http.HttpClosedException(
-          "the client went away during its upload")));
-      BodyRate rate = new BodyRate(vertx, limits.idleTimeout(), limits.rateWindow(),
-          limits.minBytesPerSecond(), () -> sink.digest().size(), sink::writeQueueFull,
-          received::tryFail);
-      rate.start();
-      received.future().onComplete(ar -> rate.stop());
-      // Whichever comes first decides: the body's end, a failure, the client gone, a timeout.
-      source.pipe().endOnComplete(false).endOnFailure(false).to(sink).onComplete(ar -> {
-        if (ar.succeeded()) {
-          received.tryComplete();
-        } else {
-          received.tryFail(ar.cause());
-        }
-      });
-      return received.future()
-          .compose(v -> sink.digest().finish())
-          .compose(digests -> {
-            if (expectedSha256 != null && !Arrays.equals(expectedSha256, digests.sha256())) {
-              throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the content has sha256 "
-                  + digests.sha256Hex() + " but the client sent "
-                  + HexFormat.of().formatHex(expectedSha256) + "; nothing was stored");
-            }
-            return leases.take(digests).compose(lease ->
-                writer.commit(BlobKey.sha256(digests.sha256Hex()))
-                    .map(c -> new Stored(backend.id(), c.key(), digests, c.deduplicated(), lease))
-                    .onFailure(e -> leases.release(lease)));
-          })
-          .recover(failure -> cancel(writer, failure))
-          .onComplete(done -> sink.release());
+      try {
+        return receive(backend, source, writer, sink, expectedSha256, leases, abandoned)
+            .onComplete(done -> sink.release());
+      } catch (RuntimeException e) {
+        sink.release();
+        return cancel(writer, e);
+      }
     });
+  }
+
+  private Future<Stored> receive(StorageBackend backend, ReadStream<Buffer> source,
+      BlobWriter writer, HashingWriteStream sink, byte[] expectedSha256, Leases leases,
+      Future<Void> abandoned) {
+    Promise<Void> received = Promise.promise();
+    abandoned.onComplete(v -> received.tryFail(new io.vertx.core.http.HttpClosedException(
+        "the client went away during its upload")));
+    BodyRate rate = new BodyRate(vertx, limits.idleTimeout(), limits.rateWindow(),
+        limits.minBytesPerSecond(), () -> sink.digest().size(), sink::writeQueueFull,
+        received::tryFail);
+    rate.start();
+    received.future().onComplete(ar -> rate.stop());
+    // Whichever comes first decides: the body's end, a failure, the client gone, a timeout.
+    source.pipe().endOnComplete(false).endOnFailure(false).to(sink).onComplete(ar -> {
+      if (ar.succeeded()) {
+        received.tryComplete();
+      } else {
+        received.tryFail(ar.cause());
+      }
+    });
+    return received.future()
+        .compose(v -> sink.digest().finish())
+        .compose(digests -> {
+          if (expectedSha256 != null && !Arrays.equals(expectedSha256, digests.sha256())) {
+            throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the content has sha256 "
+                + digests.sha256Hex() + " but the client sent "
+                + HexFormat.of().formatHex(expectedSha256) + "; nothing was stored");
+          }
+          return leases.take(digests).compose(lease ->
+              writer.commit(BlobKey.sha256(digests.sha256Hex()))
+                  .map(c -> new Stored(backend.id(), c.key(), digests, c.deduplicated(), lease))
+                  .onFailure(e -> leases.release(lease)));
+        })
+        .recover(failure -> cancel(writer, failure));
   }
 
   private static Future<Stored> cancel(BlobWriter writer, Throwable failure) {

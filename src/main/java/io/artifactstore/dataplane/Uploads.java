@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
@@ -125,20 +124,16 @@ public final class Uploads {
    * {@link #store} stores a stream, and answers the same record. The file must stay as it is
    * while it is read: one that changes fails with {@code import_file_changed} and leaves
    * nothing. Fails with {@code import_path_refused} or {@code import_file_missing} before
-   * anything is read (see {@link ImportRoots#resolve}).
+   * anything is read (see {@link ImportRoots#open}).
    */
   public Future<JsonObject> importFile(Target target, String file, List<Path> importRoots) {
-    return vertx.executeBlocking(() -> ImportRoots.resolve(file, importRoots), false)
-        .compose(real -> vertx.fileSystem().props(real.toString())
-            .compose(before -> vertx.fileSystem().open(real.toString(),
-                    new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-                .compose(opened -> {
-                  opened.pause();
-                  CheckedFileStream body =
-                      new CheckedFileStream(vertx, opened, real.toString(), before);
-                  return store(target, body, Promise.<Void>promise().future(), () -> { })
-                      .eventually(opened::close);
-                })));
+    return vertx.executeBlocking(() -> ImportRoots.open(file, importRoots), false)
+        .compose(opened -> store(target, new ImportedFileStream(vertx, opened),
+                Promise.<Void>promise().future(), () -> { })
+            .eventually(() -> vertx.executeBlocking(() -> {
+              opened.close();
+              return null;
+            }, false)));
   }
 
   private static String outcome(Throwable e) {

@@ -10,12 +10,15 @@ import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.registry.MediaType;
 import io.artifactstore.security.Authenticator;
 import io.artifactstore.security.Authorization;
+import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Identity;
 import io.artifactstore.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.logging.Logger;
 
 /**
  * The public request addresses of {@link BusApi}: each request is read as its record,
@@ -25,37 +28,50 @@ import java.util.List;
  */
 public final class GatewayVerticle extends VerticleBase {
 
+  private static final Logger LOG = Logger.getLogger(GatewayVerticle.class.getName());
+
   private final Authenticator authenticator;
   private final AppConfig config;
   private final Uploads uploads;
+  private final CallerLimits callers;
 
-  public GatewayVerticle(AppConfig config, Authenticator authenticator, Uploads uploads) {
+  public GatewayVerticle(AppConfig config, Authenticator authenticator, Uploads uploads,
+      CallerLimits callers) {
     this.config = config;
     this.authenticator = authenticator;
     this.uploads = uploads;
+    this.callers = callers;
+  }
+
+  private Future<Void> serve(String address,
+      BiFunction<Identity, JsonObject, Future<JsonObject>> handler) {
+    return PublicAddresses.serve(vertx, authenticator, callers, address, handler);
   }
 
   @Override
   public Future<?> start() {
+    if (!config.integration().importRoots().isEmpty()) {
+      LOG.info("file imports on the event bus from: " + config.integration().importRoots());
+    }
     return Future.all(List.of(
-        PublicAddresses.serve(vertx, authenticator, BusApi.PACKAGE_CREATE, this::create),
-        PublicAddresses.serve(vertx, authenticator, BusApi.PACKAGE_GET, this::get),
-        PublicAddresses.serve(vertx, authenticator, BusApi.PACKAGE_FINALIZE,
+        serve(BusApi.PACKAGE_CREATE, this::create),
+        serve(BusApi.PACKAGE_GET, this::get),
+        serve(BusApi.PACKAGE_FINALIZE,
             this::finalizePackage),
-        PublicAddresses.serve(vertx, authenticator, BusApi.FILE_IMPORT, this::importFile),
-        PublicAddresses.serve(vertx, authenticator, BusApi.PACKAGE_MANIFEST,
+        serve(BusApi.FILE_IMPORT, this::importFile),
+        serve(BusApi.PACKAGE_MANIFEST,
             (who, body) -> read(who, PackageId.fromJson(body).id(), Addresses.PACKAGE_MANIFEST)),
-        PublicAddresses.serve(vertx, authenticator, BusApi.RETENTION_STATUS,
+        serve(BusApi.RETENTION_STATUS,
             (who, body) -> read(who, PackageId.fromJson(body).id(), Addresses.RETENTION_STATUS)),
-        PublicAddresses.serve(vertx, authenticator, BusApi.RETENTION_EXTEND, (who, body) -> {
+        serve(BusApi.RETENTION_EXTEND, (who, body) -> {
           RetentionChange r = RetentionChange.fromJson(body);
           return retain(who, r.id(), Addresses.RETENTION_EXTEND, r.toJson());
         }),
-        PublicAddresses.serve(vertx, authenticator, BusApi.HOLD_PLACE, (who, body) -> {
+        serve(BusApi.HOLD_PLACE, (who, body) -> {
           HoldRequest h = HoldRequest.placement(body);
           return retain(who, h.id(), Addresses.HOLD_PLACE, h.toJson());
         }),
-        PublicAddresses.serve(vertx, authenticator, BusApi.HOLD_RELEASE, (who, body) -> {
+        serve(BusApi.HOLD_RELEASE, (who, body) -> {
           HoldRequest h = HoldRequest.release(body);
           return retain(who, h.id(), Addresses.HOLD_RELEASE, h.toJson());
         })));
@@ -98,10 +114,12 @@ public final class GatewayVerticle extends VerticleBase {
     ImportFile request = ImportFile.fromJson(body);
     String path = LogicalPath.validate(request.path(), config.limits());
     String mediaType = request.mediaType() == null ? null : MediaType.of(request.mediaType());
+    Runnable callerSlot = callers.acquireUpload(PublicAddresses.caller(who));
     return onPackage(who, request.packageId(), Role.PRODUCER).compose(v -> uploads.importFile(
         new Uploads.Target(request.packageId(), path, request.replace(), mediaType,
             request.expectedSha256(), who.actor(), null),
-        request.file(), config.integration().importRoots()));
+        request.file(), config.integration().importRoots()))
+        .onComplete(done -> callerSlot.run());
   }
 
   /**

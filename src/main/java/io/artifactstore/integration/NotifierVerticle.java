@@ -4,6 +4,7 @@ import io.artifactstore.db.Database;
 import io.artifactstore.events.Event;
 import io.artifactstore.events.EventLog;
 import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Authorization;
 import io.artifactstore.security.Role;
 import io.vertx.core.Context;
@@ -38,6 +39,7 @@ public final class NotifierVerticle extends VerticleBase {
   private final Database db;
   private final EventLog log;
   private final Authenticator authenticator;
+  private final CallerLimits callers;
   private long published;
   private boolean reading;
   private boolean again;
@@ -45,7 +47,9 @@ public final class NotifierVerticle extends VerticleBase {
   private long timer = -1;
 
   /** {@code events.since} is answered to callers with the reader role and no producer scope. */
-  public NotifierVerticle(Database db, Clock clock, Authenticator authenticator) {
+  public NotifierVerticle(Database db, Clock clock, Authenticator authenticator,
+      CallerLimits callers) {
+    this.callers = callers;
     this.db = db;
     this.authenticator = authenticator;
     this.log = new EventLog(db, clock);
@@ -58,7 +62,7 @@ public final class NotifierVerticle extends VerticleBase {
       published = seq;
       db.onCommitted(() -> here.runOnContext(v -> publishNew()));
       timer = vertx.setPeriodic(POLL_MS, id -> publishNew());
-      return PublicAddresses.serve(vertx, authenticator, BusApi.EVENTS_SINCE, (who, body) -> {
+      return PublicAddresses.serve(vertx, authenticator, callers, BusApi.EVENTS_SINCE, (who, body) -> {
         Authorization.requireUnscoped(who, Role.READER);
         return since(EventsSince.fromJson(body));
       });

@@ -1,8 +1,10 @@
 package io.artifactstore.integration;
 
+import io.artifactstore.dataplane.StorageFaults;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.security.Authenticator;
+import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,9 +30,16 @@ final class PublicAddresses {
 
   private PublicAddresses() {}
 
-  /** Serves {@code address}; {@code authenticator} null serves every caller alike. */
-  static Future<Void> serve(Vertx vertx, Authenticator authenticator, String address,
-      BiFunction<Identity, JsonObject, Future<JsonObject>> handler) {
+  /** Caller key of requests that carry no identity (a server without authentication). */
+  static final String BUS_CALLER = "event-bus";
+
+  /**
+   * Serves {@code address}; {@code authenticator} null serves every caller alike. Each request
+   * counts against its caller's request rate ({@code security.limits}, as over HTTP): over it,
+   * {@code too_many_requests} before anything is done.
+   */
+  static Future<Void> serve(Vertx vertx, Authenticator authenticator, CallerLimits callers,
+      String address, BiFunction<Identity, JsonObject, Future<JsonObject>> handler) {
     return vertx.eventBus().consumer(address, (Message<Object> msg) -> {
       Future<JsonObject> result;
       try {
@@ -40,7 +49,10 @@ final class PublicAddresses {
         }
         Future<Identity> who = authenticator == null ? Future.succeededFuture(null)
             : authenticator.authenticate(msg.headers().get(AUTHORIZATION));
-        result = who.compose(identity -> handler.apply(identity, body));
+        result = who.compose(identity -> {
+          callers.admit(caller(identity));
+          return handler.apply(identity, body);
+        });
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
@@ -49,12 +61,28 @@ final class PublicAddresses {
           msg.reply(ar.result());
           return;
         }
-        if (!(ar.cause() instanceof ApiException)) {
-          LOG.log(Level.WARNING, "request to " + address + " failed: " + ar.cause());
-        }
-        ApiException api = ApiException.from(ar.cause());
+        ApiException api = failure(address, ar.cause());
         msg.fail(api.code().status(), api.toJson().encode());
       });
     }).completion();
+  }
+
+  /** The key {@link CallerLimits} counts a bus caller under. */
+  static String caller(Identity who) {
+    return who == null ? BUS_CALLER : CallerLimits.caller(who, BUS_CALLER);
+  }
+
+  /**
+   * The catalogued error a failure is replied as: itself when it is one, a storage fault as
+   * {@link StorageFaults} reads it (503, 507), anything else as {@code internal_error}. Server-side
+   * failures are logged in one line, without a stack trace.
+   */
+  private static ApiException failure(String address, Throwable cause) {
+    ApiException api = StorageFaults.toApi(cause).orElseGet(() -> ApiException.from(cause));
+    if (api.code().status() >= 500) {
+      LOG.log(Level.WARNING, "request to " + address + " failed: "
+          + StorageFaults.describe(cause));
+    }
+    return api;
   }
 }

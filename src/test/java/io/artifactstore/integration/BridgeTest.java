@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,87 @@ class BridgeTest {
       assertEquals(steps.get("finalized").getString("manifest_digest"),
           new Http(server.baseUrl()).get("/v1/packages/" + id).json()
               .getString("manifest_digest"));
+    }
+  }
+
+  @Test
+  @DisplayName("registering for notifications needs an unscoped reader's token; refused registers get nothing")
+  void registerNeedsReader() throws Exception {
+    int port = freePort();
+    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir.resolve("auth"),
+        json -> {
+          json.getJsonObject("integration").put("bridge_enabled", true).put("bridge_port", port);
+          json.getJsonObject("security").put("anonymous", "none");
+        })) {
+      String reader = server.token("watcher", "reader");
+      String scoped = server.token(new JsonObject().put("name", "scoped")
+          .put("roles", new io.vertx.core.json.JsonArray().add("reader"))
+          .put("producer_scope", new io.vertx.core.json.JsonArray().add("ci-*")));
+      String producer = server.token("ci", "producer");
+      try (Frames none = new Frames(port); Frames narrow = new Frames(port);
+          Frames bogus = new Frames(port); Frames ok = new Frames(port)) {
+        none.register(null);
+        narrow.register(scoped);
+        bogus.register("not-a-token");
+        for (Frames refused : List.of(none, narrow, bogus)) {
+          JsonObject answer = refused.next();
+          assertEquals("err", answer.getString("type"), answer.encode());
+        }
+        ok.register(reader);
+        String id = new Http(server.baseUrl()).postJson("/v1/packages",
+            new JsonObject().put("producer", "ci-bridge").put("subject", "s").encode(),
+            "Authorization", "Bearer " + producer).json().getString("id");
+        JsonObject note;
+        do {  // the tokens' own events may come first
+          note = ok.next();
+          assertEquals(BusApi.EVENTS, note.getString("address"), note.encode());
+        } while (!id.equals(note.getJsonObject("body").getString("package_id")));
+        assertEquals("package.created", note.getJsonObject("body").getString("type"));
+        for (Frames refused : List.of(none, narrow, bogus)) {
+          refused.send(new JsonObject().put("type", "ping"));
+          JsonObject answer = refused.next();
+          assertEquals("pong", answer.getString("type"), answer.encode());
+        }
+      }
+    }
+  }
+
+  /** The bridge's framing: a 4-byte big-endian length, then a JSON object. */
+  private static final class Frames implements AutoCloseable {
+    private final Socket socket;
+    private final java.io.DataInputStream in;
+
+    Frames(int port) throws Exception {
+      socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(30_000);
+      in = new java.io.DataInputStream(socket.getInputStream());
+    }
+
+    void register(String token) throws Exception {
+      JsonObject frame = new JsonObject().put("type", "register").put("address", BusApi.EVENTS);
+      if (token != null) {
+        frame.put("headers", new JsonObject().put("authorization", "Bearer " + token));
+      }
+      send(frame);
+    }
+
+    void send(JsonObject frame) throws Exception {
+      byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
+      var out = new java.io.DataOutputStream(socket.getOutputStream());
+      out.writeInt(data.length);
+      out.write(data);
+      out.flush();
+    }
+
+    JsonObject next() throws Exception {
+      byte[] data = new byte[in.readInt()];
+      in.readFully(data);
+      return new JsonObject(new String(data, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
     }
   }
 

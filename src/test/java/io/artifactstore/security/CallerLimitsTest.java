@@ -51,6 +51,32 @@ class CallerLimitsTest {
     }
   }
 
+  @Test
+  @DisplayName("the event bus counts against the same limit: the sixth bus request in a second "
+      + "fails with 429 too_many_requests")
+  void requestRateOnTheBus(@TempDir Path dir) {
+    MutableClock clock = new MutableClock();
+    try (TestServer server = TestServer.start(TestDatabases.Kind.SQLITE, dir, json ->
+        json.getJsonObject("security").put("anonymous", "none").put("limits", new JsonObject()
+            .put("requests_per_second_per_caller", 5)
+            .put("max_concurrent_uploads_per_caller", 0)), clock)) {
+      io.vertx.core.eventbus.DeliveryOptions as = new io.vertx.core.eventbus.DeliveryOptions()
+          .addHeader("authorization", "Bearer " + server.token("a", "admin"));
+      JsonObject create = new JsonObject().put("producer", "p").put("subject", "s");
+      for (int i = 0; i < 5; i++) {
+        server.vertx().eventBus().request("artifactstore.v1.package.create", create, as).await();
+      }
+      io.vertx.core.eventbus.ReplyException limited = org.junit.jupiter.api.Assertions
+          .assertThrows(io.vertx.core.eventbus.ReplyException.class, () -> server.vertx()
+              .eventBus().request("artifactstore.v1.package.create", create, as).await());
+      assertEquals(429, limited.failureCode());
+      assertEquals("too_many_requests", new JsonObject(limited.getMessage())
+          .getJsonObject("error").getString("code"));
+      clock.advance(Duration.ofSeconds(1));
+      server.vertx().eventBus().request("artifactstore.v1.package.create", create, as).await();
+    }
+  }
+
   static long inFlight(Http http, String auth) {
     for (String line : http.get("/metrics", "Authorization", auth).text().split("\n")) {
       if (line.startsWith("artifactstore_uploads_in_flight")) {
