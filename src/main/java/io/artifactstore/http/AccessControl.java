@@ -1,7 +1,5 @@
 package io.artifactstore.http;
 
-import io.artifactstore.bus.Addresses;
-import io.artifactstore.bus.Bus;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.security.Authenticator;
@@ -9,6 +7,7 @@ import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Authorization;
 import io.artifactstore.security.Identity;
 import io.artifactstore.security.LinkSigner;
+import io.artifactstore.security.PackageAccess;
 import io.artifactstore.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -36,13 +35,13 @@ final class AccessControl {
     Future<Void> check(RoutingContext ctx, Identity who);
   }
 
-  private final Vertx vertx;
   private final Authenticator authenticator;
   private final CallerLimits callers;
+  private final PackageAccess packages;
 
   /** {@code callers} (null: none) limits each caller's request rate once it is identified. */
   AccessControl(Vertx vertx, Authenticator authenticator, CallerLimits callers) {
-    this.vertx = vertx;
+    this.packages = new PackageAccess(vertx);
     this.authenticator = authenticator;
     this.callers = callers;
   }
@@ -168,21 +167,7 @@ final class AccessControl {
    * the package's producer. A package that does not exist is left to the route's own answer.
    */
   Policy onPackage(Role... roles) {
-    return (ctx, who) -> {
-      requireRole(who, roles);
-      if (who.scope().unrestricted()) {
-        return Future.succeededFuture();
-      }
-      return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_PRODUCER,
-              new JsonObject().put("id", ctx.pathParam("id")))
-          .transform(ar -> {
-            if (ar.failed()) {
-              return ApiException.from(ar.cause()).code() == ErrorCode.PACKAGE_NOT_FOUND
-                  ? Future.succeededFuture() : Future.failedFuture(ar.cause());
-            }
-            return inScope(who, ar.result().getString("producer"));
-          });
-    };
+    return (ctx, who) -> packages.onPackage(who, ctx.pathParam("id"), roles);
   }
 
   /**
@@ -222,25 +207,12 @@ final class AccessControl {
   Policy addByDigest() {
     Policy write = onPackage(Role.PRODUCER);
     return (ctx, who) -> write.check(ctx, who).compose(v -> {
-      if (who.has(Role.READER) && who.scope().unrestricted()) {
-        return Future.succeededFuture();
-      }
       JsonObject body = bodyObject(ctx);
       Object sha = body == null ? null : body.getValue("sha256");
       if (!(sha instanceof String s) || !s.matches("[0-9a-f]{64}")) {
         return Future.succeededFuture(); // refused by the route itself (invalid_request)
       }
-      return Bus.<JsonObject>request(vertx, Addresses.BLOB_PRODUCERS,
-              new JsonObject().put("sha256", s))
-          .compose(found -> {
-            for (Object producer : found.getJsonArray("producers")) {
-              if (who.scope().covers(String.valueOf(producer))) {
-                return Future.succeededFuture();
-              }
-            }
-            return Future.failedFuture(new ApiException(ErrorCode.BLOB_NOT_FOUND,
-                "the server does not hold sha256:" + s + "; send the bytes"));
-          });
+      return packages.mayReference(who, s);
     });
   }
 

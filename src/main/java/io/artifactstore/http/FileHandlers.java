@@ -6,6 +6,7 @@ import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.Uploads;
 import io.artifactstore.error.ApiException;
+import io.artifactstore.integration.AddByDigest;
 import io.artifactstore.error.ErrorCode;
 import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.registry.MediaType;
@@ -112,16 +113,10 @@ final class FileHandlers {
    * whose content the server already holds, without its bytes (deploy by checksum).
    */
   void addByDigest(RoutingContext ctx) {
-    JsonObject body = Requests.jsonBody(ctx, false);
-    Object mediaType = body.getValue("media_type");
-    if (mediaType != null && !(mediaType instanceof String)) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "media_type must be a string");
-    }
-    JsonObject req = new JsonObject().put("package", ctx.pathParam("id"))
-        .put("path", logicalPath(ctx)).put("replace", Requests.flag(ctx, "replace"))
-        .put("sha256", body.getValue("sha256")).put("size", body.getValue("size"))
-        .put("media_type", body.getValue("media_type")).put("actor", Requests.actor(ctx))
-        .put("claimed_actor", Requests.claimedActor(ctx));
+    JsonObject body = Requests.jsonBody(ctx, false).copy().put("package_id", ctx.pathParam("id"))
+        .put("path", logicalPath(ctx)).put("replace", Requests.flag(ctx, "replace"));
+    JsonObject req = AddByDigest.fromJson(body)
+        .toRegistry(Requests.actor(ctx), Requests.claimedActor(ctx));
     // No upload slot: no body is read (it gave one back that it never took, which let the
     // bound on uploads grow by one per call).
     Bus.<JsonObject>request(vertx, Addresses.FILE_ADD_BY_DIGEST, req)

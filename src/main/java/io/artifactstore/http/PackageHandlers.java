@@ -4,6 +4,8 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.artifactstore.integration.CreatePackage;
+import io.artifactstore.integration.ListPackages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -31,8 +33,8 @@ final class PackageHandlers {
   }
 
   void create(RoutingContext ctx) {
-    JsonObject body = Requests.jsonBody(ctx, false).put("actor", Requests.actor(ctx))
-        .put("claimed_actor", Requests.claimedActor(ctx));
+    JsonObject body = CreatePackage.fromJson(Requests.jsonBody(ctx, false)).toJson()
+        .put("actor", Requests.actor(ctx)).put("claimed_actor", Requests.claimedActor(ctx));
     Bus.<JsonObject>request(vertx, Addresses.PACKAGE_CREATE, body)
         .onComplete(Responses.replying(ctx, pkg -> Responses.json(ctx, 201, pkg, "/v1/packages/" + pkg.getString("id"))));
   }
@@ -44,23 +46,20 @@ final class PackageHandlers {
   }
 
   Future<Representation> list(RoutingContext ctx) {
-    JsonObject q = new JsonObject();
-    for (String name : new String[] {"producer", "subject", "status", "manifest_digest",
-        "cursor"}) {
-      String v = ctx.request().getParam(name);
-      if (v != null) {
-        q.put(name, v);
-      }
-    }
     String limit = ctx.request().getParam("limit");
+    Integer pageSize = null;
     if (limit != null) {
       try {
-        q.put("limit", Integer.parseInt(limit));
+        pageSize = Integer.parseInt(limit);
       } catch (NumberFormatException e) {
         throw new ApiException(ErrorCode.INVALID_PARAMETER, "limit must be a whole number");
       }
     }
-    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_LIST, q).map(Representation::json);
+    var q = ctx.request();
+    ListPackages query = new ListPackages(q.getParam("producer"), q.getParam("subject"),
+        q.getParam("status"), q.getParam("manifest_digest"), q.getParam("cursor"), pageSize);
+    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_LIST, query.toJson())
+        .map(Representation::json);
   }
 
   void finalizePackage(RoutingContext ctx) {

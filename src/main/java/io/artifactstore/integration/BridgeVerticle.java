@@ -35,7 +35,8 @@ public final class BridgeVerticle extends VerticleBase {
 
   /** The addresses a bridge client may send to. */
   static final List<String> INBOUND = List.of(BusApi.PACKAGE_CREATE, BusApi.PACKAGE_GET,
-      BusApi.PACKAGE_FINALIZE, BusApi.PACKAGE_MANIFEST, BusApi.FILE_IMPORT,
+      BusApi.PACKAGE_LIST, BusApi.PACKAGE_FINALIZE, BusApi.PACKAGE_MANIFEST, BusApi.FILE_IMPORT,
+      BusApi.FILE_ADD_BY_DIGEST,
       BusApi.RETENTION_STATUS, BusApi.RETENTION_EXTEND, BusApi.HOLD_PLACE, BusApi.HOLD_RELEASE,
       BusApi.EVENTS_SINCE);
 

@@ -34,6 +34,19 @@ public final class BusApi {
   public static final String PACKAGE_GET = PREFIX + "package.get";
 
   /**
+   * Request {@link ListPackages}, reply a page {@code {items: [package], next_cursor}}
+   * ({@code GET /v1/packages}'s body). The reader role, with no producer scope.
+   */
+  public static final String PACKAGE_LIST = PREFIX + "package.list";
+
+  /**
+   * Request {@link AddByDigest}, reply the file's record: a file whose content the server
+   * already holds, added without its bytes. The producer role, in scope, and a caller that may
+   * read that content (an unscoped reader, or a package in its scope holds it).
+   */
+  public static final String FILE_ADD_BY_DIGEST = PREFIX + "file.add-by-digest";
+
+  /**
    * Request {@link PackageId}, reply the finalized package (with its manifest digest). The
    * producer role, in scope.
    */

@@ -23,6 +23,21 @@ final class Fields {
     return s;
   }
 
+  /** A whole number (a JSON number without a fraction), or null when absent and not required. */
+  static Long wholeNumber(JsonObject json, String name, boolean required) {
+    Object v = json.getValue(name);
+    if (v == null) {
+      if (required) {
+        throw new ApiException(ErrorCode.INVALID_REQUEST, name + " is required");
+      }
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != n.longValue()) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, name + " must be a whole number");
+    }
+    return n.longValue();
+  }
+
   static JsonObject object(JsonObject json, String name) {
     Object v = json.getValue(name);
     if (v != null && !(v instanceof JsonObject)) {

@@ -4,14 +4,13 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.Uploads;
-import io.artifactstore.error.ApiException;
-import io.artifactstore.error.ErrorCode;
 import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.registry.MediaType;
 import io.artifactstore.security.Authenticator;
 import io.artifactstore.security.Authorization;
 import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Identity;
+import io.artifactstore.security.PackageAccess;
 import io.artifactstore.security.Role;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,6 +33,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final AppConfig config;
   private final Uploads uploads;
   private final CallerLimits callers;
+  private PackageAccess access;
 
   public GatewayVerticle(AppConfig config, Authenticator authenticator, Uploads uploads,
       CallerLimits callers) {
@@ -50,6 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    access = new PackageAccess(vertx);
     if (!config.integration().importRoots().isEmpty()) {
       LOG.info("file imports on the event bus from: " + config.integration().importRoots());
     }
@@ -59,6 +60,11 @@ public final class GatewayVerticle extends VerticleBase {
         serve(BusApi.PACKAGE_FINALIZE,
             this::finalizePackage),
         serve(BusApi.FILE_IMPORT, this::importFile),
+        serve(BusApi.FILE_ADD_BY_DIGEST, this::addByDigest),
+        serve(BusApi.PACKAGE_LIST, (who, body) -> {
+          Authorization.requireUnscoped(who, Role.READER);
+          return Bus.request(vertx, Addresses.PACKAGE_LIST, ListPackages.fromJson(body).toJson());
+        }),
         serve(BusApi.PACKAGE_MANIFEST,
             (who, body) -> read(who, PackageId.fromJson(body).id(), Addresses.PACKAGE_MANIFEST)),
         serve(BusApi.RETENTION_STATUS,
@@ -122,22 +128,15 @@ public final class GatewayVerticle extends VerticleBase {
         .onComplete(done -> callerSlot.run());
   }
 
-  /**
-   * One of {@code roles}, and a scope covering the package's producer; a package that does not
-   * exist is left to the registry's own answer ({@code package_not_found}).
-   */
-  Future<Void> onPackage(Identity who, String id, Role... roles) {
-    Authorization.requireRole(who, roles);
-    if (who.scope().unrestricted()) {
-      return Future.succeededFuture();
-    }
-    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_PRODUCER, new JsonObject().put("id", id))
-        .transform(ar -> {
-          if (ar.failed()) {
-            return ApiException.from(ar.cause()).code() == ErrorCode.PACKAGE_NOT_FOUND
-                ? Future.succeededFuture() : Future.failedFuture(ar.cause());
-          }
-          return Authorization.inScope(who, ar.result().getString("producer"));
-        });
+  private Future<JsonObject> addByDigest(Identity who, JsonObject body) {
+    AddByDigest request = AddByDigest.fromJson(body);
+    return onPackage(who, request.packageId(), Role.PRODUCER)
+        .compose(v -> access.mayReference(who, request.sha256()))
+        .compose(v -> Bus.request(vertx, Addresses.FILE_ADD_BY_DIGEST,
+            request.toRegistry(who.actor(), null)));
+  }
+
+  private Future<Void> onPackage(Identity who, String id, Role... roles) {
+    return access.onPackage(who, id, roles);
   }
 }

@@ -56,6 +56,21 @@ public final class StoreClient {
     return request(BusApi.FILE_IMPORT, request.toJson());
   }
 
+  /** {@link BusApi#FILE_ADD_BY_DIGEST}: the added file's record. */
+  public Future<JsonObject> addByDigest(AddByDigest request) {
+    return request(BusApi.FILE_ADD_BY_DIGEST, request.toJson());
+  }
+
+  /** {@link BusApi#PACKAGE_LIST}: one page, {@code {items, next_cursor}}. */
+  public Future<JsonObject> listPackages(ListPackages request) {
+    return request(BusApi.PACKAGE_LIST, request.toJson());
+  }
+
+  /** {@link BusApi#PACKAGE_MANIFEST}: {@code {manifest_digest, manifest}}. */
+  public Future<JsonObject> manifest(String id) {
+    return request(BusApi.PACKAGE_MANIFEST, new PackageId(id).toJson());
+  }
+
   /** {@link BusApi#EVENTS_SINCE}: {@code {events, next_after, head}}. */
   public Future<JsonObject> eventsSince(EventsSince request) {
     return request(BusApi.EVENTS_SINCE, request.toJson());

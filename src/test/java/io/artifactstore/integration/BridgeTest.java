@@ -168,6 +168,20 @@ class BridgeTest {
   }
 
   @Test
+  @DisplayName("the bridge lets in exactly the public request addresses: every one, and not the notifications")
+  void inboundIsEveryRequestAddress() throws Exception {
+    java.util.Set<String> requests = new java.util.TreeSet<>();
+    for (var field : BusApi.class.getFields()) {
+      if (field.getType() == String.class && !field.getName().equals("PREFIX")
+          && !field.getName().equals("EVENTS")) {
+        requests.add((String) field.get(null));
+      }
+    }
+    assertTrue(requests.size() >= 12, requests.toString());
+    assertEquals(requests, new java.util.TreeSet<>(BridgeVerticle.INBOUND));
+  }
+
+  @Test
   @DisplayName("the bridge is off by default")
   void offByDefault() throws Exception {
     int port = freePort();

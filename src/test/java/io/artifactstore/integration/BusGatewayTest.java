@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,6 +191,83 @@ class BusGatewayTest {
     ReplyException shorter = failure(BusApi.RETENTION_EXTEND,
         new RetentionChange(id, "transient", null, null).toJson());
     assertEquals("retention_shortening_refused", code(shorter));
+  }
+
+  @Test
+  @DisplayName("package.list pages as GET /v1/packages does; file.add-by-digest adds held content without its bytes")
+  void listAndAddByDigest() throws Exception {
+    StoreClient client = new StoreClient(server.vertx());
+    String first = client.createPackage(new CreatePackage("lister", "a", null, null)).await()
+        .getString("id");
+    String second = client.createPackage(new CreatePackage("lister", "b", null, null)).await()
+        .getString("id");
+    client.createPackage(new CreatePackage("someone-else", "c", null, null)).await();
+
+    JsonObject page = request(BusApi.PACKAGE_LIST,
+        new ListPackages("lister", null, null, null, null, 1).toJson());
+    assertEquals(http.get("/v1/packages?producer=lister&limit=1").json(), page);
+    assertEquals(1, page.getJsonArray("items").size());
+    JsonObject rest = request(BusApi.PACKAGE_LIST, new ListPackages("lister", null, null, null,
+        page.getString("next_cursor"), 10).toJson());
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (JsonObject p : List.of(page, rest)) {
+      p.getJsonArray("items").forEach(o -> ids.add(((JsonObject) o).getString("id")));
+    }
+    assertEquals(java.util.Set.of(first, second), ids);
+    assertEquals("invalid_parameter", code(failure(BusApi.PACKAGE_LIST,
+        new JsonObject().put("limit", 5000))));
+    assertEquals("invalid_request", code(failure(BusApi.PACKAGE_LIST,
+        new JsonObject().put("limit", "ten"))));
+
+    byte[] content = "shared evidence".getBytes(StandardCharsets.UTF_8);
+    assertEquals(201, http.put("/v1/packages/" + first + "/files/e.txt", content).status());
+    String sha = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(content));
+    JsonObject added = request(BusApi.FILE_ADD_BY_DIGEST,
+        new AddByDigest(second, "copy/e.txt", sha, content.length, "text/plain", false)
+            .toJson());
+    assertEquals(sha, added.getString("sha256"), added.encode());
+    assertArrayEquals(content,
+        http.get("/v1/packages/" + second + "/files/copy/e.txt").body());
+    assertEquals("size_mismatch", code(failure(BusApi.FILE_ADD_BY_DIGEST,
+        new AddByDigest(second, "x", sha, 3, null, false).toJson())));
+    assertEquals("blob_not_found", code(failure(BusApi.FILE_ADD_BY_DIGEST,
+        new AddByDigest(second, "y", "0".repeat(64), 3, null, false).toJson())));
+    assertEquals("invalid_request", code(failure(BusApi.FILE_ADD_BY_DIGEST,
+        new JsonObject().put("package_id", second).put("path", "z").put("sha256", "ABC")
+            .put("size", 1))));
+    assertEquals("file_exists", code(failure(BusApi.FILE_ADD_BY_DIGEST,
+        new AddByDigest(second, "copy/e.txt", sha, content.length, null, false).toJson())));
+  }
+
+  @Test
+  @DisplayName("a scoped producer cannot add by digest content only other producers hold, nor list")
+  void addByDigestScope(@TempDir Path other) throws Exception {
+    try (TestServer closed = TestServer.start(TestDatabases.Kind.SQLITE, other,
+        json -> json.getJsonObject("security").put("anonymous", "none"))) {
+      String admin = closed.token("ops", "admin", "producer", "reader");
+      String scoped = closed.token(new JsonObject().put("name", "team-b").put("roles",
+          new io.vertx.core.json.JsonArray().add("producer").add("reader"))
+          .put("producer_scope", new io.vertx.core.json.JsonArray().add("team-b")));
+      Http h = new Http(closed.baseUrl());
+      String auth = "Bearer " + admin;
+      String secretPkg = h.postJson("/v1/packages", "{\"producer\":\"team-a\",\"subject\":\"s\"}",
+          "Authorization", auth).json().getString("id");
+      byte[] secret = "team a's secret".getBytes(StandardCharsets.UTF_8);
+      assertEquals(201, h.put("/v1/packages/" + secretPkg + "/files/s.txt", secret,
+          "Authorization", auth).status());
+      String sha = java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(secret));
+      String own = h.postJson("/v1/packages", "{\"producer\":\"team-b\",\"subject\":\"s\"}",
+          "Authorization", auth).json().getString("id");
+      ReplyException probe = failureOn(closed, BusApi.FILE_ADD_BY_DIGEST,
+          new AddByDigest(own, "stolen.txt", sha, secret.length, null, false).toJson(), scoped);
+      assertEquals("blob_not_found", code(probe));
+      assertEquals("forbidden", code(failureOn(closed, BusApi.PACKAGE_LIST,
+          new ListPackages(null, null, null, null, null, null).toJson(), scoped)));
+      assertEquals(404, h.get("/v1/packages/" + own + "/files/stolen.txt",
+          "Authorization", auth).status());
+    }
   }
 
   @Test
