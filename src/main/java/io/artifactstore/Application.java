@@ -15,6 +15,8 @@ import io.artifactstore.integration.GatewayVerticle;
 import io.artifactstore.integration.NotifierVerticle;
 import io.artifactstore.integrity.IntegrityVerticle;
 import io.artifactstore.metrics.Metrics;
+import io.artifactstore.registry.LogicalPath;
+import io.artifactstore.registry.MediaType;
 import io.artifactstore.registry.RegistryVerticle;
 import io.artifactstore.retention.RetentionVerticle;
 import io.artifactstore.security.AnonymousAccess;
@@ -29,9 +31,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -61,10 +67,14 @@ public final class Application {
   private final int managementPort;
   /** Deployment ids in the order of deployment. */
   private final List<String> deployments;
+  private final AppConfig config;
+  private final Uploads uploads;
   private Future<Void> stopped;
 
-  private Application(Vertx vertx, StorageBackends backends, Database db, int port,
-      int managementPort, List<String> deployments) {
+  private Application(Vertx vertx, AppConfig config, Uploads uploads, StorageBackends backends,
+      Database db, int port, int managementPort, List<String> deployments) {
+    this.config = config;
+    this.uploads = uploads;
     this.managementPort = managementPort;
     this.vertx = vertx;
     this.backends = backends;
@@ -174,7 +184,8 @@ public final class Application {
             new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .onSuccess(ids::add)
-        .map(id -> new Application(vertx, backends, db, port.get(), managementPort.get(), ids))
+        .map(id -> new Application(vertx, config, uploads, backends, db, port.get(),
+            managementPort.get(), ids))
         .recover(e -> undeploy(vertx, ids).eventually(() -> db.close())
             .transform(v -> Future.failedFuture(e)));
   }
@@ -195,6 +206,34 @@ public final class Application {
 
   public StorageBackends backends() {
     return backends;
+  }
+
+  /**
+   * Stores {@code body} as the file {@code path} of the open package {@code packageId}: the
+   * in-process way in for a service that embeds the store ({@link ArtifactStore#deploy}),
+   * through the same upload path as an HTTP {@code PUT} ({@link Uploads}: upload slot, package
+   * check, one pass through SHA-256 and BLAKE3, digest check, lease, commit). {@code body} must
+   * be paused; it is read once the package and path are accepted, at its own pace.
+   *
+   * <p>In-process code is trusted as the server itself is: no credentials are checked, and
+   * {@code actor} is recorded as the event's actor. {@code expectedSha256} (32 bytes) may be
+   * null. Answers the file's record ({@code {path, size, sha256, blake3, media_type, ...}});
+   * fails with the HTTP API's errors as {@link io.artifactstore.error.ApiException}s
+   * ({@code invalid_path}, {@code package_not_found}, {@code package_finalized},
+   * {@code file_exists}, {@code digest_mismatch}, {@code file_too_large},
+   * {@code request_timeout} for a body that stalls, {@code storage_unavailable}, ...), or with
+   * the stream's own failure; nothing is stored then.
+   */
+  public Future<JsonObject> upload(String packageId, String path, ReadStream<Buffer> body,
+      String mediaType, byte[] expectedSha256, String actor) {
+    try {
+      Uploads.Target target = new Uploads.Target(packageId,
+          LogicalPath.validate(path, config.limits()), false,
+          mediaType == null ? null : MediaType.of(mediaType), expectedSha256, actor, null);
+      return uploads.store(target, body, Promise.<Void>promise().future(), () -> { });
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**

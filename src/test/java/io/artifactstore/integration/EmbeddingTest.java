@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddingTest {
 
   @Test
-  @DisplayName("ArtifactStore.deploy into a service's Vert.x; StoreClient creates, imports, finalizes, is notified")
+  @DisplayName("ArtifactStore.deploy into a service's Vert.x; StoreClient creates, imports, finalizes, is notified; a ReadStream uploads in-process")
   void embedAndUse(@TempDir Path dir) throws Exception {
     Path imports = Files.createDirectories(dir.resolve("imports"));
     JsonObject json = ConfigLoader.merged(null, Map.of());
@@ -61,6 +61,32 @@ class EmbeddingTest {
           .get("/v1/packages/" + id + "/files/summary.txt").text());
       assertEquals(1, client.eventsSince(new EventsSince(0, 1000)).await().getJsonArray("events")
           .stream().filter(e -> ((JsonObject) e).getString("type").equals("file.added")).count());
+
+      // The in-process way in: a ReadStream of the service's own, the same upload path.
+      byte[] bytes = new byte[3 * 1024 * 1024 + 5];
+      new java.util.Random(7).nextBytes(bytes);
+      Path generated = Files.write(dir.resolve("generated.bin"), bytes);
+      String streamed = client.createPackage(new CreatePackage("assessments", "run-8", null,
+          null)).await().getString("id");
+      var opened = service.fileSystem().open(generated.toString(),
+          new io.vertx.core.file.OpenOptions().setRead(true)).await();
+      opened.pause();
+      byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+      JsonObject record = store.upload(streamed, "data/generated.bin", opened, null, sha,
+          "embedding-test").await();
+      assertEquals(bytes.length, record.getLong("size"));
+      org.junit.jupiter.api.Assertions.assertArrayEquals(bytes,
+          new Http("http://127.0.0.1:" + store.port())
+              .get("/v1/packages/" + streamed + "/files/data/generated.bin").body());
+      var again = service.fileSystem().open(generated.toString(),
+          new io.vertx.core.file.OpenOptions().setRead(true)).await();
+      again.pause();
+      Exception mismatch = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+          () -> store.upload(streamed, "data/other.bin", again, null, new byte[32], "t").await());
+      assertEquals(io.artifactstore.error.ErrorCode.DIGEST_MISMATCH,
+          io.artifactstore.error.ApiException.from(mismatch).code());
+      assertEquals(404, new Http("http://127.0.0.1:" + store.port())
+          .get("/v1/packages/" + streamed + "/files/data/other.bin").status());
 
       store.stop().await();
       // The service's own Vert.x is still running: it can deploy and run its own work.
