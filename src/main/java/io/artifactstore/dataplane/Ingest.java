@@ -60,7 +60,8 @@ public final class Ingest {
   /**
    * Stores {@code source}, which must be paused. {@code expectedSha256} may be null; when set,
    * a different digest fails with {@code digest_mismatch} before anything is committed.
-   * {@code abandoned} completes when the sender goes away (a client connection closed): a
+   * {@code abandoned} completes when the sender goes away (a client connection closed), or
+   * fails with the reason the sender gave up (a deadline): a
    * stream that ends that way may never signal its end or a failure, so the store fails then
    * and leaves nothing, whatever stage it is at. A body that stalls or trickles below the
    * configured rate fails with {@code request_timeout} and leaves nothing either.
@@ -68,8 +69,9 @@ public final class Ingest {
   public Future<Stored> store(StorageBackend backend, ReadStream<Buffer> source,
       byte[] expectedSha256, Leases leases, Future<Void> abandoned) {
     if (abandoned.isComplete()) {
-      return Future.failedFuture(new io.vertx.core.http.HttpClosedException(
-          "the client went away before its upload started"));
+      return Future.failedFuture(abandoned.failed() ? abandoned.cause()
+          : new io.vertx.core.http.HttpClosedException(
+              "the client went away before its upload started"));
     }
     return backend.newWriter().compose(writer -> {
       HashingWriteStream sink =
@@ -88,8 +90,8 @@ public final class Ingest {
       BlobWriter writer, HashingWriteStream sink, byte[] expectedSha256, Leases leases,
       Future<Void> abandoned) {
     Promise<Void> received = Promise.promise();
-    abandoned.onComplete(v -> received.tryFail(new io.vertx.core.http.HttpClosedException(
-        "the client went away during its upload")));
+    abandoned.onComplete(ar -> received.tryFail(ar.failed() ? ar.cause()
+        : new io.vertx.core.http.HttpClosedException("the client went away during its upload")));
     BodyRate rate = new BodyRate(vertx, limits.idleTimeout(), limits.rateWindow(),
         limits.minBytesPerSecond(), () -> sink.digest().size(), sink::writeQueueFull,
         received::tryFail);

@@ -8,7 +8,6 @@ import io.artifactstore.metrics.Metrics;
 import io.artifactstore.storage.StorageBackend;
 import io.artifactstore.storage.StorageBackends;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
@@ -78,7 +77,8 @@ public final class Uploads {
    * {@code {package, path, size, sha256, blake3, media_type, added_at, ...}}.
    *
    * <p>{@code accepted} runs after the check and before the first byte is read (HTTP sends
-   * {@code 100 Continue} there). {@code abandoned} completes when the sender goes away; the
+   * {@code 100 Continue} there). {@code abandoned} completes when the sender goes away, or
+   * fails with the reason it gave up (then the upload fails with that reason); the
    * upload then fails and leaves nothing, whatever stage it is at.
    *
    * <p>Failures are {@link ApiException}s with the HTTP API's codes ({@code too_many_uploads},
@@ -124,12 +124,13 @@ public final class Uploads {
    * {@link #store} stores a stream, and answers the same record. The file must stay as it is
    * while it is read: one that changes fails with {@code import_file_changed} and leaves
    * nothing. Fails with {@code import_path_refused} or {@code import_file_missing} before
-   * anything is read (see {@link ImportRoots#open}).
+   * anything is read (see {@link ImportRoots#open}). {@code abandoned} as for {@link #store}.
    */
-  public Future<JsonObject> importFile(Target target, String file, List<Path> importRoots) {
+  public Future<JsonObject> importFile(Target target, String file, List<Path> importRoots,
+      Future<Void> abandoned) {
     return vertx.executeBlocking(() -> ImportRoots.open(file, importRoots), false)
-        .compose(opened -> store(target, new ImportedFileStream(vertx, opened),
-                Promise.<Void>promise().future(), () -> { })
+        .compose(opened -> store(target, new ImportedFileStream(vertx, opened), abandoned,
+                () -> { })
             .eventually(() -> vertx.executeBlocking(() -> {
               opened.close();
               return null;

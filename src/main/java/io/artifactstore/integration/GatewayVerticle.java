@@ -4,6 +4,8 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.Uploads;
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
 import io.artifactstore.registry.LogicalPath;
 import io.artifactstore.registry.MediaType;
 import io.artifactstore.security.Authenticator;
@@ -13,6 +15,8 @@ import io.artifactstore.security.Identity;
 import io.artifactstore.security.PackageAccess;
 import io.artifactstore.security.Role;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -59,7 +63,8 @@ public final class GatewayVerticle extends VerticleBase {
         serve(BusApi.PACKAGE_GET, this::get),
         serve(BusApi.PACKAGE_FINALIZE,
             this::finalizePackage),
-        serve(BusApi.FILE_IMPORT, this::importFile),
+        PublicAddresses.serve(vertx, authenticator, callers, BusApi.FILE_IMPORT,
+            this::importFile),
         serve(BusApi.FILE_ADD_BY_DIGEST, this::addByDigest),
         serve(BusApi.PACKAGE_LIST, (who, body) -> {
           Authorization.requireUnscoped(who, Role.READER);
@@ -115,17 +120,26 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> Bus.request(vertx, internal, req.put("actor", who.actor())));
   }
 
-  private Future<JsonObject> importFile(Identity who, JsonObject body) {
+  private Future<JsonObject> importFile(Identity who, JsonObject body, MultiMap headers) {
     Authorization.requireRole(who, Role.PRODUCER);
     ImportFile request = ImportFile.fromJson(body);
     String path = LogicalPath.validate(request.path(), config.limits());
     String mediaType = request.mediaType() == null ? null : MediaType.of(request.mediaType());
+    long timeout = PublicAddresses.requestTimeout(headers);
     Runnable callerSlot = callers.acquireUpload(PublicAddresses.caller(who));
+    // The sender stops waiting at its timeout: the import stops there too and leaves nothing.
+    Promise<Void> givenUp = Promise.promise();
+    long timer = timeout == 0 ? -1 : vertx.setTimer(timeout, t -> givenUp.tryFail(
+        new ApiException(ErrorCode.REQUEST_TIMEOUT, "the import ran longer than the request's "
+            + timeout + " ms (" + PublicAddresses.REQUEST_TIMEOUT + "); nothing was stored")));
     return onPackage(who, request.packageId(), Role.PRODUCER).compose(v -> uploads.importFile(
         new Uploads.Target(request.packageId(), path, request.replace(), mediaType,
             request.expectedSha256(), who.actor(), null),
-        request.file(), config.integration().importRoots()))
-        .onComplete(done -> callerSlot.run());
+        request.file(), config.integration().importRoots(), givenUp.future()))
+        .onComplete(done -> {
+          vertx.cancelTimer(timer);
+          callerSlot.run();
+        });
   }
 
   private Future<JsonObject> addByDigest(Identity who, JsonObject body) {

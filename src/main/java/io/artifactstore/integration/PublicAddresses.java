@@ -7,6 +7,7 @@ import io.artifactstore.security.Authenticator;
 import io.artifactstore.security.CallerLimits;
 import io.artifactstore.security.Identity;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,35 @@ final class PublicAddresses {
 
   private PublicAddresses() {}
 
+  /**
+   * The message header with which a sender says how long it waits for the reply, in
+   * milliseconds (a decimal string): work still running then is abandoned and leaves nothing
+   * (an import is cancelled with {@code request_timeout}). Without it the work runs to its end
+   * whether or not anyone still waits.
+   */
+  static final String REQUEST_TIMEOUT = "request-timeout";
+
+  /**
+   * The deadline {@link #REQUEST_TIMEOUT} sets, in milliseconds from now; 0 when none.
+   * {@code invalid_request} when it is not a positive whole number.
+   */
+  static long requestTimeout(MultiMap headers) {
+    String value = headers.get(REQUEST_TIMEOUT);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      long ms = Long.parseLong(value.trim());
+      if (ms > 0) {
+        return ms;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new ApiException(ErrorCode.INVALID_REQUEST, "the " + REQUEST_TIMEOUT
+        + " header must be a positive number of milliseconds");
+  }
+
   /** Caller key of requests that carry no identity (a server without authentication). */
   static final String BUS_CALLER = "event-bus";
 
@@ -40,6 +70,19 @@ final class PublicAddresses {
    */
   static Future<Void> serve(Vertx vertx, Authenticator authenticator, CallerLimits callers,
       String address, BiFunction<Identity, JsonObject, Future<JsonObject>> handler) {
+    return serve(vertx, authenticator, callers, address,
+        (who, body, headers) -> handler.apply(who, body));
+  }
+
+  /** A request's handler that reads the message headers too. */
+  @FunctionalInterface
+  interface WithHeaders {
+    Future<JsonObject> handle(Identity who, JsonObject body, MultiMap headers);
+  }
+
+  /** As above, for a handler that reads the message headers ({@link #REQUEST_TIMEOUT}). */
+  static Future<Void> serve(Vertx vertx, Authenticator authenticator, CallerLimits callers,
+      String address, WithHeaders handler) {
     return vertx.eventBus().consumer(address, (Message<Object> msg) -> {
       Future<JsonObject> result;
       try {
@@ -51,7 +94,7 @@ final class PublicAddresses {
             : authenticator.authenticate(msg.headers().get(AUTHORIZATION));
         result = who.compose(identity -> {
           callers.admit(caller(identity));
-          return handler.apply(identity, body);
+          return handler.handle(identity, body, msg.headers());
         });
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);

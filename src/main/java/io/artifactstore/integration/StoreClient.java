@@ -19,6 +19,12 @@ public final class StoreClient {
   /** How long a request waits for its reply, in milliseconds (imports read whole files). */
   public static final long TIMEOUT_MS = 300_000;
 
+  /**
+   * The store is asked to give up this much earlier than the client stops waiting
+   * ({@code request-timeout} header), so that work the client no longer waits for is not done.
+   */
+  static final long GRACE_MS = 5_000;
+
   private final Vertx vertx;
   private final DeliveryOptions options;
 
@@ -30,7 +36,8 @@ public final class StoreClient {
   /** A client whose requests carry {@code Bearer token}. */
   public StoreClient(Vertx vertx, String token) {
     this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(TIMEOUT_MS);
+    this.options = new DeliveryOptions().setSendTimeout(TIMEOUT_MS)
+        .addHeader(PublicAddresses.REQUEST_TIMEOUT, String.valueOf(TIMEOUT_MS - GRACE_MS));
     if (token != null) {
       options.addHeader(PublicAddresses.AUTHORIZATION, "Bearer " + token);
     }

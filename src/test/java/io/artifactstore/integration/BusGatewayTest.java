@@ -241,6 +241,29 @@ class BusGatewayTest {
   }
 
   @Test
+  @DisplayName("an import still running at the request-timeout header's deadline is cancelled: request_timeout, nothing stored")
+  void importDeadline() throws Exception {
+    String id = new StoreClient(server.vertx())
+        .createPackage(new CreatePackage("p", "deadline", null, null)).await().getString("id");
+    byte[] big = new byte[32 * 1024 * 1024];
+    new java.util.Random(3).nextBytes(big);
+    Path file = Files.write(imports.resolve("big.bin"), big);
+    DeliveryOptions oneMs = new DeliveryOptions().setSendTimeout(60_000)
+        .addHeader("request-timeout", "1");
+    ReplyException late = assertInstanceOf(ReplyException.class, org.junit.jupiter.api.Assertions
+        .assertThrows(Exception.class, () -> server.vertx().eventBus().request(
+            BusApi.FILE_IMPORT, importing(id, file), oneMs).await()));
+    assertEquals("request_timeout", code(late), late.getMessage());
+    assertEquals(408, late.failureCode());
+    assertEquals(0, http.get("/v1/packages/" + id).json().getJsonArray("files").size());
+    ReplyException bad = assertInstanceOf(ReplyException.class, org.junit.jupiter.api.Assertions
+        .assertThrows(Exception.class, () -> server.vertx().eventBus().request(
+            BusApi.FILE_IMPORT, importing(id, file),
+            new DeliveryOptions().addHeader("request-timeout", "soon")).await()));
+    assertEquals("invalid_request", code(bad));
+  }
+
+  @Test
   @DisplayName("a scoped producer cannot add by digest content only other producers hold, nor list")
   void addByDigestScope(@TempDir Path other) throws Exception {
     try (TestServer closed = TestServer.start(TestDatabases.Kind.SQLITE, other,
