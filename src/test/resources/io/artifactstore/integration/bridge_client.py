@@ -42,11 +42,20 @@ class Bridge:
     def register(self, address):
         self.frame({"type": "register", "address": address, "headers": self.headers})
 
-    def request(self, address, body):
-        """Sends a request and returns the frame that answers it (a reply or an error)."""
+    def request(self, address, body, timeout_ms=None):
+        """Sends a request and returns the frame that answers it (a reply or an error).
+
+        With timeout_ms, the bridge waits that long for the reply ("timeout") and the store
+        gives up on the work a little earlier ("request-timeout"), so nothing is done that no
+        one waits for.
+        """
         reply_to = "client." + uuid.uuid4().hex
+        headers = dict(self.headers)
+        if timeout_ms:
+            headers["timeout"] = timeout_ms
+            headers["request-timeout"] = str(timeout_ms - 5000)
         self.frame({"type": "send", "address": address, "replyAddress": reply_to,
-                    "headers": self.headers, "body": body})
+                    "headers": headers, "body": body})
         while True:
             msg = self.receive()
             if msg.get("address") == reply_to or msg.get("type") == "err":
@@ -76,7 +85,8 @@ def main():
 
     added = bridge.request("artifactstore.v1.file.import",
                            {"package_id": package_id, "path": "results/out.json",
-                            "file": path, "media_type": "application/json"})
+                            "file": path, "media_type": "application/json"},
+                           timeout_ms=120000)
     if added.get("type") != "message":
         raise SystemExit("import failed: %s" % added)
     print(json.dumps({"step": "imported", "file": added["body"]}), flush=True)
