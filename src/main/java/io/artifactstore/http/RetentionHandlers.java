@@ -4,6 +4,8 @@ import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.artifactstore.integration.HoldRequest;
+import io.artifactstore.integration.RetentionChange;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,16 +28,19 @@ final class RetentionHandlers {
   }
 
   void extend(RoutingContext ctx) {
-    forward(ctx, Addresses.RETENTION_EXTEND, body(ctx, false), 200);
+    JsonObject req = body(ctx, false);
+    forward(ctx, Addresses.RETENTION_EXTEND, withActor(RetentionChange.fromJson(req).toJson(), req),
+        200);
   }
 
   void placeHold(RoutingContext ctx) {
-    forward(ctx, Addresses.HOLD_PLACE, body(ctx, false), 201);
+    JsonObject req = body(ctx, false);
+    forward(ctx, Addresses.HOLD_PLACE, withActor(HoldRequest.placement(req).toJson(), req), 201);
   }
 
   void releaseHold(RoutingContext ctx) {
     JsonObject req = bodyOrQuery(ctx).put("hold_id", ctx.pathParam("hold_id"));
-    forward(ctx, Addresses.HOLD_RELEASE, req, 200);
+    forward(ctx, Addresses.HOLD_RELEASE, withActor(HoldRequest.release(req).toJson(), req), 200);
   }
 
   void delete(RoutingContext ctx) {
@@ -115,6 +120,12 @@ final class RetentionHandlers {
     return Requests.jsonBody(ctx, optional).put("id", ctx.pathParam("id"))
         .put("actor", Requests.actor(ctx))
         .put("claimed_actor", Requests.claimedActor(ctx));
+  }
+
+  /** The record's JSON form {@code typed}, with the actors {@code req} carries. */
+  private static JsonObject withActor(JsonObject typed, JsonObject req) {
+    return typed.put("actor", req.getValue("actor"))
+        .put("claimed_actor", req.getValue("claimed_actor"));
   }
 
   /** A JSON body if there is one, else {@code ?reason=} from the query. */
