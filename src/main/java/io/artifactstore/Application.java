@@ -1,6 +1,8 @@
 package io.artifactstore;
 
+import io.artifactstore.attestations.AttestationVerticle;
 import io.artifactstore.config.AppConfig;
+import io.artifactstore.dataplane.AttestationUploads;
 import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.dataplane.DataPlaneVerticle;
 import io.artifactstore.dataplane.UploadSlots;
@@ -158,6 +160,8 @@ public final class Application {
         config.security().perCaller().maxConcurrentUploads(), clock);
     metrics.uploadsInFlight(slots::inFlight);
     Uploads uploads = new Uploads(vertx, config, backends, metrics, slots);
+    AttestationUploads attestationUploads =
+        new AttestationUploads(vertx, uploads, config.attestations());
     BlobSender sender = new BlobSender(backends);
     metrics.storageSpace(backends.all());
     return vertx.deployVerticle(new RegistryVerticle(config, clock, db)).onSuccess(ids::add)
@@ -166,6 +170,7 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(new SecurityVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new DataPlaneVerticle(backends))).onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(new AttestationVerticle(db))).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new NotifierVerticle(db, clock, authenticator,
@@ -179,7 +184,8 @@ public final class Application {
                 authenticator))
                 .onSuccess(ids::add))
         .compose(id -> vertx.deployVerticle(
-            () -> new HttpVerticle(config, uploads, sender, metrics, callers, authenticator,
+            () -> new HttpVerticle(config, uploads, attestationUploads, sender, metrics, callers,
+                authenticator,
                 clock, port::set, managementPort::set),
             new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))

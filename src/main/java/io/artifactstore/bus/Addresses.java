@@ -74,5 +74,12 @@ public final class Addresses {
   /** Runs the integrity check (fsck): see integrity.Fsck. */
   public static final String INTEGRITY_FSCK = "integrity.fsck";
 
+  /** Records stored attestation content in a package of its own, with its index. */
+  public static final String ATTESTATION_RECORD = "registry.attestation.record";
+  /** {@code {gitoid}}: the package and path holding an attestation's bytes, and its index. */
+  public static final String ATTESTATION_GET = "attestations.get";
+  /** {@code {query, variables?, operationName?}}: a GraphQL request over the attestations. */
+  public static final String ATTESTATION_QUERY = "attestations.query";
+
   private Addresses() {}
 }

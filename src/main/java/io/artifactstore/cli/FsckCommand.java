@@ -83,7 +83,7 @@ public final class FsckCommand implements Callable<Integer> {
   private static JsonObject check(AppConfig cfg, JsonObject req) throws Exception {
     AppConfig once = new AppConfig(cfg.http(), cfg.database(), cfg.storage(), cfg.limits(),
         cfg.retention(), new AppConfig.Integrity(cfg.integrity().gracePeriod(),
-            Optional.empty()), cfg.security(), cfg.integration());
+            Optional.empty()), cfg.security(), cfg.integration(), cfg.attestations());
     Migrations.apply(cfg.database());
     Vertx vertx = Vertx.vertx();
     try {

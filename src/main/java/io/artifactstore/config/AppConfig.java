@@ -10,7 +10,8 @@ import java.util.Optional;
 /** The whole configuration, typed and validated once at startup. */
 public record AppConfig(
     Http http, Database database, Storage storage, Limits limits, Retention retention,
-    Integrity integrity, Security security, Integration integration) {
+    Integrity integrity, Security security, Integration integration,
+    Attestations attestations) {
 
   /**
    * The HTTP listener. {@code instances} is the number of HTTP verticles (0: one per core).
@@ -106,6 +107,15 @@ public record AppConfig(
    * {@code bridge} is the TCP event-bus bridge, empty when off.
    */
   public record Integration(java.util.List<Path> importRoots, Optional<Bridge> bridge) {}
+
+  /**
+   * The attestation store (Archivista's API, docs/attestations.md): uploads are kept in
+   * packages of {@code producer} with {@code retentionClass}; at most {@code maxBytes} each;
+   * DSSE signatures are checked against {@code trustedKeys} (key id to PEM file), and with
+   * {@code requireTrustedSignature} an envelope none of whose signatures verifies is refused.
+   */
+  public record Attestations(String producer, String retentionClass, long maxBytes,
+      java.util.Map<String, Path> trustedKeys, boolean requireTrustedSignature) {}
 
   /** The TCP event-bus bridge's loopback {@code host} and {@code port}. */
   public record Bridge(String host, int port) {}

@@ -109,6 +109,18 @@ public final class ConfigKeys {
   /** The bridge's TCP port. */
   public static final String INTEGRATION_BRIDGE_PORT = "integration.bridge_port";
 
+  /** The producer of the packages attestations uploaded to the Archivista API are kept in. */
+  public static final String ATTESTATIONS_PRODUCER = "attestations.producer";
+  /** Their retention class; empty: {@code retention.default_class}. */
+  public static final String ATTESTATIONS_RETENTION_CLASS = "attestations.retention_class";
+  /** The largest attestation upload accepted, in bytes. */
+  public static final String ATTESTATIONS_MAX_BYTES = "attestations.max_bytes";
+  /** Trusted public keys for DSSE signatures: comma-separated {@code keyid=/path/key.pem}. */
+  public static final String ATTESTATIONS_TRUSTED_KEYS = "attestations.trusted_keys";
+  /** Whether an envelope needs a signature that verifies with a trusted key (else 422). */
+  public static final String ATTESTATIONS_REQUIRE_TRUSTED_SIGNATURE =
+      "attestations.require_trusted_signature";
+
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS =
       {STORAGE_BACKENDS, STORAGE_BACKEND_BY_RETENTION_CLASS, RETENTION_CLASSES,

@@ -274,7 +274,56 @@ public final class ConfigLoader {
             intIn(c, ConfigKeys.SECURITY_LIMITS_MAX_CONCURRENT_UPLOADS, 0, 1_000_000)));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper), integrity, security,
-        new AppConfig.Integration(importRoots(c), bridge(c)));
+        new AppConfig.Integration(importRoots(c), bridge(c)), attestations(c, classes.keySet(),
+            defaultClass));
+  }
+
+  /** {@code attestations.*}: see ConfigKeys. */
+  private static AppConfig.Attestations attestations(JsonObject c,
+      java.util.Set<String> classes, String defaultClass) {
+    String producer = string(c, ConfigKeys.ATTESTATIONS_PRODUCER).trim();
+    if (producer.isEmpty() || producer.length() > 200) {
+      throw new ConfigException(ConfigKeys.ATTESTATIONS_PRODUCER,
+          "must be a producer name of 1 to 200 characters");
+    }
+    String retentionClass = optionalString(c, ConfigKeys.ATTESTATIONS_RETENTION_CLASS).trim();
+    if (retentionClass.isEmpty()) {
+      retentionClass = defaultClass;
+    } else if (!classes.contains(retentionClass)) {
+      throw new ConfigException(ConfigKeys.ATTESTATIONS_RETENTION_CLASS,
+          "names no configured retention class: '" + retentionClass + "'");
+    }
+    long maxBytes = longIn(c, ConfigKeys.ATTESTATIONS_MAX_BYTES, 1024, 1L << 30);
+    Map<String, Path> keys = new LinkedHashMap<>();
+    String list = optionalString(c, ConfigKeys.ATTESTATIONS_TRUSTED_KEYS);
+    for (String entry : list.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      String id = eq < 0 ? "" : entry.substring(0, eq).trim();
+      String file = eq < 0 ? "" : entry.substring(eq + 1).trim();
+      if (id.isEmpty() || file.isEmpty() || !Path.of(file).isAbsolute()) {
+        throw new ConfigException(ConfigKeys.ATTESTATIONS_TRUSTED_KEYS, "each entry is "
+            + "keyid=/absolute/path/to/key.pem; got '" + entry.trim() + "'");
+      }
+      if (keys.put(id, Path.of(file)) != null) {
+        throw new ConfigException(ConfigKeys.ATTESTATIONS_TRUSTED_KEYS,
+            "key id '" + id + "' is given twice");
+      }
+    }
+    try {
+      io.artifactstore.attestations.TrustedKeys.load(keys);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.ATTESTATIONS_TRUSTED_KEYS, e.getMessage());
+    }
+    boolean require = bool(c, ConfigKeys.ATTESTATIONS_REQUIRE_TRUSTED_SIGNATURE);
+    if (require && keys.isEmpty()) {
+      throw new ConfigException(ConfigKeys.ATTESTATIONS_REQUIRE_TRUSTED_SIGNATURE,
+          "needs attestations.trusted_keys: with no trusted key no upload could be accepted");
+    }
+    return new AppConfig.Attestations(producer, retentionClass, maxBytes, Map.copyOf(keys),
+        require);
   }
 
   /** The TCP event-bus bridge, when {@code integration.bridge_enabled}: loopback only. */
@@ -505,6 +554,15 @@ public final class ConfigLoader {
       throw new ConfigException(key, "must be an object");
     }
     return o;
+  }
+
+  /** A string that may be empty. */
+  private static String optionalString(JsonObject c, String key) {
+    Object v = value(c, key);
+    if (!(v instanceof String s)) {
+      throw new ConfigException(key, "must be a string");
+    }
+    return s;
   }
 
   private static String string(JsonObject c, String key) {

@@ -216,7 +216,7 @@ public final class BlobSender {
     @Override
     public Future<Void> send(HttpServerResponse response) {
       long[] sent = {0};
-      CountingStream counted = new CountingStream(stream, n -> sent[0] += n);
+      TappedStream counted = new TappedStream(stream, chunk -> sent[0] += chunk.length());
       return counted.pipe().endOnSuccess(false).to(response).compose(v -> {
         if (sent[0] == length) {
           return response.end();

@@ -137,6 +137,33 @@ public final class Uploads {
             }, false)));
   }
 
+  /**
+   * Stores {@code body} (paused) as content only, in the backend of {@code retentionClass}, with
+   * no package check and no registry record: an upload slot, one pass through SHA-256 and BLAKE3
+   * ({@link Ingest}), and a lease on the content that the caller hands to the registry with its
+   * record (which ends it). For a flow that records the content itself, such as an attestation.
+   */
+  Future<Ingest.Stored> storeContent(String retentionClass, ReadStream<Buffer> body,
+      Future<Void> abandoned) {
+    try {
+      slots.acquire();
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    StorageBackend backend;
+    try {
+      backend = backends.get(config.storage().backendFor(retentionClass));
+    } catch (RuntimeException e) {
+      slots.release();
+      return Future.failedFuture(e);
+    }
+    return ingest.store(backend, body, null, leases, abandoned)
+        .onSuccess(stored -> metrics.upload("stored", stored.digests().size(),
+            stored.deduplicated()))
+        .onFailure(e -> metrics.upload(outcome(e), 0, false))
+        .onComplete(done -> slots.release());
+  }
+
   private static String outcome(Throwable e) {
     if (StorageFaults.clientGone(e)) {
       return "aborted";

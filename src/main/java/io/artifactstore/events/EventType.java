@@ -23,7 +23,13 @@ public enum EventType {
   /** An API token was issued (its secret's SHA-256 is recorded, never the secret). */
   TOKEN_CREATED("token.created", "token"),
   /** An API token was revoked. */
-  TOKEN_REVOKED("token.revoked", "token");
+  TOKEN_REVOKED("token.revoked", "token"),
+  /**
+   * An attestation was stored (in its own package, finalized in the same transaction) and what
+   * could be read from it indexed: gitoid, kind, DSSE payload type and signatures with their
+   * verification, the in-toto Statement's subjects, predicate type and collection.
+   */
+  ATTESTATION_RECORDED("attestation.recorded", "package");
 
   private final String wireName;
   private final String subjectKind;

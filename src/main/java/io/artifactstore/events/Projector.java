@@ -13,8 +13,9 @@ import io.vertx.sqlclient.SqlConnection;
 final class Projector {
 
   /** The view tables, in an order that is safe to empty. */
-  static final String[] VIEWS = {"holds", "files", "blob_locations", "blobs", "packages",
-      "retention_classes", "blob_removals", "api_tokens"};
+  static final String[] VIEWS = {"attestation_signatures", "attestation_types",
+      "attestation_subject_digests", "attestation_subjects", "attestations", "holds", "files",
+      "blob_locations", "blobs", "packages", "retention_classes", "blob_removals", "api_tokens"};
 
   private final Database db;
 
@@ -122,6 +123,7 @@ final class Projector {
               + "revoked_seq = ? WHERE id = ? AND revoked_at IS NULL",
           e.actor(), e.createdAt(), p.getString("reason"), e.seq(), p.getString("id"))
           .mapEmpty();
+      case ATTESTATION_RECORDED -> AttestationViews.apply(db, conn, e, p);
     };
   }
 

@@ -186,6 +186,17 @@ final class AccessControl {
     };
   }
 
+  /**
+   * A route about the packages of one fixed {@code producer} (the attestations'): one of
+   * {@code roles}, and a scope that covers that producer.
+   */
+  static Policy forProducer(String producer, Role... roles) {
+    return (ctx, who) -> {
+      requireRole(who, roles);
+      return inScope(who, producer);
+    };
+  }
+
   /** Creating a package: the producer role, and a scope that covers the body's producer. */
   static Policy createPackage() {
     return (ctx, who) -> {

@@ -83,14 +83,8 @@ final class FileHandlers {
         Requests.claimedActor(ctx));
     Runnable callerSlot = callers.acquireUpload(
         CallerLimits.caller(AccessControl.identity(ctx), AccessControl.remote(ctx)));
-    // Completes if the connection closes before the upload is answered, whenever that is.
-    // (An end handler, not the response's one close handler, which the router uses itself.)
     Promise<Void> abandoned = Promise.promise();
-    ctx.addEndHandler(done -> {
-      if (done.failed()) {
-        abandoned.tryComplete();
-      }
-    });
+    Requests.abandoned(ctx).onComplete(v -> abandoned.tryComplete());
     uploads.store(target, req, abandoned.future(), () -> {
           // A client that asked to wait sends the body only now that it will be accepted.
           if (expectsContinue(req)) {

@@ -3,6 +3,7 @@ package io.artifactstore.http;
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
+import io.artifactstore.dataplane.AttestationUploads;
 import io.artifactstore.dataplane.BlobSender;
 import io.artifactstore.dataplane.Uploads;
 import io.artifactstore.metrics.HttpMetrics;
@@ -45,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final Uploads uploads;
+  private final AttestationUploads attestationUploads;
   private final BlobSender sender;
   private final Metrics metrics;
   private final IntConsumer boundPort;
@@ -63,8 +65,8 @@ public final class HttpVerticle extends VerticleBase {
    * {@code authenticator} (shared by every HTTP verticle) identifies callers, and
    * {@code callers} holds their limits.
    */
-  public HttpVerticle(AppConfig config, Uploads uploads, BlobSender sender, Metrics metrics,
-      CallerLimits callers, Authenticator authenticator,
+  public HttpVerticle(AppConfig config, Uploads uploads, AttestationUploads attestationUploads,
+      BlobSender sender, Metrics metrics, CallerLimits callers, Authenticator authenticator,
       java.time.Clock clock,
       IntConsumer boundPort, IntConsumer boundManagementPort) {
     this.boundManagementPort = boundManagementPort;
@@ -73,6 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     this.clock = clock;
     this.config = config;
     this.uploads = uploads;
+    this.attestationUploads = attestationUploads;
     this.sender = sender;
     this.metrics = metrics;
     this.boundPort = boundPort;
@@ -266,6 +269,19 @@ public final class HttpVerticle extends VerticleBase {
         .put(writePackage, files::checkUpload, files::upload)
         .post(access.addByDigest(), json, files::addByDigest).done();
     api.at("/v1/blobs").get(readAll, blobs::bySize).done();
+    // Archivista's API (docs/attestations.md): attestations are the packages of one producer.
+    ArchivistaHandlers archivista = new ArchivistaHandlers(vertx, attestationUploads, downloads,
+        callers);
+    String attestor = config.attestations().producer();
+    AccessControl.Policy attest = AccessControl.forProducer(attestor, Role.PRODUCER);
+    AccessControl.Policy readAttestations =
+        AccessControl.forProducer(attestor, Role.READER, Role.PRODUCER);
+    for (String prefix : new String[] {"", "/v1"}) {
+      api.at(prefix + "/upload").post(attest, null, archivista::upload).done();
+      api.at(prefix + "/download/:gitoid")
+          .getStreamed(readAttestations, archivista::download, Resources.NO_STATE).done();
+      api.at(prefix + "/query").post(readAttestations, json, archivista::query).done();
+    }
     api.at("/v1/blobs/:algorithm/:hex")
         .getStreamed(readAll, blobs::download, Resources.NO_STATE).done();
     api.at("/v1/retention/eligible").get(readAll, retention::eligible).done();

@@ -138,4 +138,18 @@ final class Requests {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
   }
+
+  /**
+   * Completes if the connection closes before the request is answered, whenever that is (an
+   * end handler, not the response's one close handler, which the router uses itself).
+   */
+  static io.vertx.core.Future<Void> abandoned(RoutingContext ctx) {
+    io.vertx.core.Promise<Void> abandoned = io.vertx.core.Promise.promise();
+    ctx.addEndHandler(done -> {
+      if (done.failed()) {
+        abandoned.tryComplete();
+      }
+    });
+    return abandoned.future();
+  }
 }

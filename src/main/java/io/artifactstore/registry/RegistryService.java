@@ -105,7 +105,19 @@ public final class RegistryService {
     String actor = actor(req);
     String className = retentionClass;
     String id = PackageIds.next(log.clock());
-    return write(conn -> retentionSeconds(conn, className)
+    return write(conn -> appendCreated(conn, id, producer, subject, className, metadata, actor,
+            req)
+        .compose(e -> loadPackage(conn, id)))
+        .map(PackageViews::packageJson);
+  }
+
+  /**
+   * Appends {@code package.created} for a new package {@code id} (validated arguments), in the
+   * caller's transaction. {@code unknown_retention_class} when the class is not defined.
+   */
+  Future<Void> appendCreated(SqlConnection conn, String id, String producer, String subject,
+      String className, JsonObject metadata, String actor, JsonObject req) {
+    return retentionSeconds(conn, className)
         .compose(seconds -> {
           long now = log.clock().millis();
           JsonObject payload = new JsonObject()
@@ -116,10 +128,10 @@ public final class RegistryService {
               .put("metadata", metadata)
               .put("created_at", now)
               .put("expires_at", seconds.map(s -> now + s * 1000).orElse(null));
-          return log.record(conn, EventDraft.claimed(EventType.PACKAGE_CREATED, id, actor, req, payload));
+          return log.record(conn, EventDraft.claimed(EventType.PACKAGE_CREATED, id, actor, req,
+              payload));
         })
-        .compose(e -> loadPackage(conn, id)))
-        .map(PackageViews::packageJson);
+        .mapEmpty();
   }
 
   /** {@code {id, producer}} of package {@code id}; {@code package_not_found}. */
@@ -264,7 +276,7 @@ public final class RegistryService {
         .eventually(() -> releaseLease(ref.getString("lease_id")));
   }
 
-  private Future<Void> releaseLease(String leaseId) {
+  Future<Void> releaseLease(String leaseId) {
     return leaseId == null ? Future.succeededFuture()
         : db.query("DELETE FROM blob_leases WHERE lease_id = ?", leaseId).<Void>mapEmpty()
             .otherwiseEmpty();
@@ -336,7 +348,7 @@ public final class RegistryService {
   }
 
   /** Records {@code blob.stored} unless the blob is already known at that backend. */
-  private Future<Void> recordBlob(JsonObject ref, String actor) {
+  Future<Void> recordBlob(JsonObject ref, String actor) {
     String sha256 = ref.getString("sha256");
     String backend = ref.getString("backend");
     return write(conn -> db.query(conn,
@@ -453,26 +465,36 @@ public final class RegistryService {
             return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_WRITABLE,
                 "package " + id + " is " + status + " and cannot be finalized"));
           }
-          return Future.all(
-                  retentionSeconds(conn, p.getString("retention_class")),
-                  db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
-                      + " FROM files WHERE package_id = ?", id))
-              .compose(all -> {
-                Optional<Long> seconds = all.resultAt(0);
-                RowSet<Row> files = all.resultAt(1);
-                long now = log.clock().millis();
-                String manifest = Manifests.build(PackageViews.packageJson(p), files, now);
-                JsonObject payload = new JsonObject().put("id", id)
-                    .put("finalized_at", now)
-                    .put("expires_at", seconds.map(s -> now + s * 1000).orElse(null))
-                    .put("manifest", manifest)
-                    .put("manifest_digest", "sha256:" + sha256Hex(manifest));
-                return log.record(conn,
-                    EventDraft.claimed(EventType.PACKAGE_FINALIZED, id, actor, req, payload));
-              });
+          return appendFinalized(conn, p, actor, req);
         })
         .compose(v -> loadPackage(conn, id)))
         .map(PackageViews::packageJson);
+  }
+
+  /**
+   * Appends {@code package.finalized} for package row {@code p} (created or uploading), with
+   * its manifest built from its files, in the caller's transaction.
+   */
+  Future<Void> appendFinalized(SqlConnection conn, Row p, String actor, JsonObject req) {
+    String id = p.getString("id");
+    return Future.all(
+            retentionSeconds(conn, p.getString("retention_class")),
+            db.query(conn, "SELECT " + PackageViews.FILE_COLUMNS
+                + " FROM files WHERE package_id = ?", id))
+        .compose(all -> {
+          Optional<Long> seconds = all.resultAt(0);
+          RowSet<Row> files = all.resultAt(1);
+          long now = log.clock().millis();
+          String manifest = Manifests.build(PackageViews.packageJson(p), files, now);
+          JsonObject payload = new JsonObject().put("id", id)
+              .put("finalized_at", now)
+              .put("expires_at", seconds.map(s -> now + s * 1000).orElse(null))
+              .put("manifest", manifest)
+              .put("manifest_digest", "sha256:" + sha256Hex(manifest));
+          return log.record(conn,
+              EventDraft.claimed(EventType.PACKAGE_FINALIZED, id, actor, req, payload));
+        })
+        .mapEmpty();
   }
 
   /** The manifest of a finalized package: {@code {manifest, manifest_digest, finalized_at}}. */
@@ -498,11 +520,19 @@ public final class RegistryService {
             .put("events", rows.iterator().next().getLong("n")));
   }
 
-  private <T> Future<T> write(java.util.function.Function<SqlConnection, Future<T>> work) {
+  EventLog log() {
+    return log;
+  }
+
+  java.time.Clock clock() {
+    return log.clock();
+  }
+
+  <T> Future<T> write(java.util.function.Function<SqlConnection, Future<T>> work) {
     return log.transaction(work);
   }
 
-  private Future<Row> loadPackage(SqlConnection conn, String id) {
+  Future<Row> loadPackage(SqlConnection conn, String id) {
     if (!PackageIds.isWellFormed(id)) {
       return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FOUND,
           "no package " + id));
@@ -564,7 +594,7 @@ public final class RegistryService {
     return s;
   }
 
-  private static String actor(JsonObject req) {
+  static String actor(JsonObject req) {
     String actor = req.getString("actor");
     return actor == null || actor.isBlank() ? "anonymous" : actor;
   }

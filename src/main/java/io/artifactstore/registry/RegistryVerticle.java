@@ -36,6 +36,8 @@ public final class RegistryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     RegistryService registry = new RegistryService(new EventLog(db, clock), config);
+    AttestationRegistry attestations = new AttestationRegistry(registry, db,
+        config.attestations());
     // During an outage the database is probed, so that it is seen back without traffic.
     vertx.setPeriodic(OUTAGE_PROBE_MS, t -> {
       if (!db.availability().up()) {
@@ -66,6 +68,7 @@ public final class RegistryVerticle extends VerticleBase {
             m -> registry.getFile(m.getString("package"), m.getString("path"))).completion(),
         serve(Addresses.BLOB_LOCATE,
             m -> registry.locateBlob(m.getString("algorithm"), m.getString("hex"))).completion(),
+        serve(Addresses.ATTESTATION_RECORD, attestations::record).completion(),
         serve(Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
   }
 

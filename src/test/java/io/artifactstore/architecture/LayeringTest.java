@@ -24,7 +24,7 @@ class LayeringTest {
 
   private static final Path SOURCES = Path.of("src/main/java/io/artifactstore");
   private static final List<String> CONTROL_PLANE = List.of("registry", "events", "db",
-      "retention", "audit", "integrity", "security");
+      "retention", "audit", "integrity", "security", "attestations");
   private static final Pattern FORBIDDEN =
       Pattern.compile("^import\\s+(static\\s+)?io\\.artifactstore\\.(storage|dataplane)\\b.*;",
           Pattern.MULTILINE);

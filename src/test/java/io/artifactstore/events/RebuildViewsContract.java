@@ -39,6 +39,11 @@ abstract class RebuildViewsContract {
     VIEWS.put("blob_locations", "sha256, backend");
     VIEWS.put("blob_removals", "sha256, backend");
     VIEWS.put("api_tokens", "id");
+    VIEWS.put("attestations", "gitoid");
+    VIEWS.put("attestation_subjects", "gitoid, ordinal");
+    VIEWS.put("attestation_subject_digests", "gitoid, ordinal, algorithm");
+    VIEWS.put("attestation_types", "gitoid, ordinal");
+    VIEWS.put("attestation_signatures", "gitoid, ordinal");
   }
 
   @TempDir
@@ -101,6 +106,18 @@ abstract class RebuildViewsContract {
         + "\"expires_in\":\"never\"}");
     assertEquals(200, http.send("DELETE", "/v1/tokens/" + token.getString("id") + "?reason=left",
         java.net.http.HttpRequest.BodyPublishers.noBody()).status());
+    // Attestations: a signed witness collection (subjects, types, a signature) and a bare
+    // Statement.
+    byte[] statement = io.artifactstore.attestations.ArchivistaApiContract.witnessStatement("bin",
+        "ab".repeat(32), "build");
+    String envelope = new JsonObject().put("payloadType", "application/vnd.in-toto+json")
+        .put("payload", java.util.Base64.getEncoder().encodeToString(statement))
+        .put("signatures", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("keyid", "k").put("sig", "AQID"))).encode();
+    assertEquals(200, http.send("POST", "/upload",
+        java.net.http.HttpRequest.BodyPublishers.ofString(envelope)).status());
+    assertEquals(200, http.send("POST", "/upload", java.net.http.HttpRequest.BodyPublishers
+        .ofByteArray(statement)).status());
   }
 
   /**
@@ -159,8 +176,12 @@ abstract class RebuildViewsContract {
   void rebuildReproducesViews() {
     populate();
     JsonObject before = snapshot();
-    assertEquals(4, before.getJsonArray("packages").size());
-    assertEquals(5, before.getJsonArray("files").size());
+    assertEquals(6, before.getJsonArray("packages").size(), "four, and one per attestation");
+    assertEquals(7, before.getJsonArray("files").size());
+    assertEquals(2, before.getJsonArray("attestations").size());
+    assertEquals(2, before.getJsonArray("attestation_subjects").size());
+    assertEquals(4, before.getJsonArray("attestation_types").size());
+    assertEquals(1, before.getJsonArray("attestation_signatures").size());
     assertEquals(1, before.getJsonArray("blob_removals").size());
     assertEquals(2, before.getJsonArray("holds").size());
     assertEquals(2, before.getJsonArray("api_tokens").size());
@@ -168,6 +189,8 @@ abstract class RebuildViewsContract {
     db.query("UPDATE packages SET subject = 'damaged', file_count = 99").await();
     db.query("DELETE FROM files").await();
     db.query("UPDATE api_tokens SET revoked_at = NULL").await();
+    db.query("DELETE FROM attestation_subject_digests").await();
+    db.query("UPDATE attestations SET collection_name = 'damaged'").await();
     assertNotEquals(before, snapshot());
 
     long events = new ViewRebuilder(new EventLog(db, Clock.systemUTC())).rebuild().await();

@@ -69,7 +69,10 @@ class AccessMatrixTest {
   void start(@TempDir Path tmp) throws Exception {
     dir = tmp;
     server = TestServer.start(TestDatabases.Kind.SQLITE, dir,
-        json -> json.getJsonObject("security").put("anonymous", "none"), clock);
+        json -> {
+          json.getJsonObject("security").put("anonymous", "none");
+          json.getJsonObject("attestations").put("producer", "team-a/attestations");
+        }, clock);
     http = new Http(server.baseUrl());
     db = Database.open(server.vertx(), server.config().database());
     tokens = new TokenService(new EventLog(db, clock), server.config().security());
@@ -97,7 +100,13 @@ class AccessMatrixTest {
         java.security.MessageDigest.getInstance("SHA-256").digest(content));
     hold = http.postJson("/v1/packages/" + pkg + "/holds", "{\"reason\":\"r\"}",
         "Authorization", admin).json().getString("hold_id");
+    gitoid = http.send("POST", "/upload", HttpRequest.BodyPublishers.ofString(STATEMENT),
+        "Authorization", admin).json().getString("gitoid");
   }
+
+  static final String STATEMENT = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[],"
+      + "\"predicateType\":\"t\",\"predicate\":{}}";
+  String gitoid;
 
   @AfterAll
   void stop() {
@@ -183,6 +192,12 @@ class AccessMatrixTest {
         new Call("GET", "/health/ready", null, EVERYONE),
         new Call("GET", "/metrics", null, EVERYONE),
         new Call("GET", "/openapi.yaml", null, EVERYONE),
+        new Call("POST", "/upload", STATEMENT, write),
+        new Call("POST", "/v1/upload", STATEMENT, write),
+        new Call("GET", "/download/" + gitoid, null, read),
+        new Call("HEAD", "/v1/download/" + gitoid, null, read),
+        new Call("POST", "/query", "{\"query\":\"{ dsses { totalCount } }\"}", read),
+        new Call("POST", "/v1/query", "{\"query\":\"{ dsses { totalCount } }\"}", read),
         // Last: these change what the calls above rely on.
         new Call("POST", p + "/finalize", "{}", write),
         new Call("DELETE", p + "/holds/" + hold, null, retain),
@@ -206,7 +221,7 @@ class AccessMatrixTest {
   String state() throws Exception {
     StringBuilder s = new StringBuilder();
     for (String table : List.of("events", "packages", "files", "blobs", "blob_locations", "holds",
-        "api_tokens")) {
+        "api_tokens", "attestations")) {
       s.append(table).append('=').append(db.query("SELECT COUNT(*) AS n FROM " + table).await()
           .iterator().next().getLong("n")).append(' ');
     }
@@ -260,7 +275,8 @@ class AccessMatrixTest {
         // about every producer, so it is refused; its identity and the open routes are not.
         boolean roleFits = c.allowed().contains(P) || c.allowed().contains(R);
         boolean aboutPackage = c.path().startsWith("/v1/packages/")
-            || (c.method().equals("POST") && c.path().equals("/v1/packages"));
+            || (c.method().equals("POST") && c.path().equals("/v1/packages"))
+            || c.path().matches("(/v1)?/(upload|download/.*|query)");
         String code = roleFits && aboutPackage ? "producer_not_in_scope" : "forbidden";
         assertDenied(c, 403, code, "Authorization", "Bearer " + secrets.get("other-scope"));
         denials++;

@@ -1,0 +1,104 @@
+package io.artifactstore.dataplane;
+
+import io.artifactstore.attestations.AttestationIndex;
+import io.artifactstore.attestations.DocumentScanner;
+import io.artifactstore.attestations.Gitoid;
+import io.artifactstore.attestations.ScannedDocument;
+import io.artifactstore.attestations.TrustedKeys;
+import io.artifactstore.bus.Addresses;
+import io.artifactstore.bus.Bus;
+import io.artifactstore.config.AppConfig;
+import io.artifactstore.error.ApiException;
+import io.artifactstore.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import java.util.List;
+
+/**
+ * Attestation uploads (Archivista's {@code POST /upload}): the body streams into storage through
+ * the data plane's one pass of SHA-256 and BLAKE3, and on its way through the gitoid's SHA-256
+ * ({@link Gitoid}) and a JSON scanner ({@link DocumentScanner}). At its end, before anything is
+ * committed, the document is classified, every DSSE signature is checked against the trusted
+ * keys, and the policy ({@code attestations.require_trusted_signature}) applied; a body refused
+ * then (not JSON, a broken envelope, no trusted signature) is cancelled and leaves nothing. The
+ * content and its index go to the registry ({@code registry.attestation.record}), which keeps
+ * it in a package of its own, or answers the existing one for the same bytes.
+ */
+public final class AttestationUploads {
+
+  private final Vertx vertx;
+  private final Uploads uploads;
+  private final AppConfig.Attestations config;
+  private final TrustedKeys keys;
+
+  public AttestationUploads(Vertx vertx, Uploads uploads, AppConfig.Attestations config) {
+    this.vertx = vertx;
+    this.uploads = uploads;
+    this.config = config;
+    this.keys = TrustedKeys.load(config.trustedKeys());
+  }
+
+  /**
+   * Stores the attestation {@code body} (paused) of {@code contentLength} bytes (the gitoid needs
+   * the length first) and answers {@code {gitoid, package_id, created}}. {@code attachedTo}
+   * names the package the attestation is about, or null. Failures, as {@link ApiException}s:
+   * {@code body_too_large} (more than {@code attestations.max_bytes}), {@code invalid_json},
+   * {@code invalid_envelope}, {@code signature_not_trusted}, and those of any upload
+   * ({@code too_many_uploads}, {@code request_timeout}, storage faults); nothing is stored then.
+   */
+  public Future<JsonObject> store(ReadStream<Buffer> body, long contentLength, String actor,
+      String claimedActor, String attachedTo, Future<Void> abandoned) {
+    if (contentLength > config.maxBytes()) {
+      return Future.failedFuture(new ApiException(ErrorCode.BODY_TOO_LARGE, "the attestation is "
+          + contentLength + " bytes; the limit is " + config.maxBytes()
+          + " (attestations.max_bytes)"));
+    }
+    Gitoid gitoid = new Gitoid(contentLength);
+    DocumentScanner scanner = new DocumentScanner(config.maxBytes());
+    JsonObject[] index = new JsonObject[1];
+    TappedStream tapped = new TappedStream(body, new TappedStream.Tap() {
+      @Override
+      public void chunk(Buffer chunk) {
+        byte[] bytes = chunk.getBytes();
+        gitoid.update(bytes, 0, bytes.length);
+        scanner.feed(bytes, 0, bytes.length);
+      }
+
+      @Override
+      public void end() {
+        index[0] = judge(scanner.finish());
+      }
+    });
+    return uploads.storeContent(config.retentionClass(), tapped, abandoned)
+        .compose(stored -> Bus.<JsonObject>request(vertx, Addresses.ATTESTATION_RECORD,
+            new JsonObject().put("gitoid", gitoid.finish())
+                .put("sha256", stored.digests().sha256Hex())
+                .put("blake3", stored.digests().blake3Hex())
+                .put("size", stored.digests().size())
+                .put("backend", stored.backend())
+                .put("location", stored.key().relativePath())
+                .put("lease_id", stored.leaseId())
+                .put("actor", actor).put("claimed_actor", claimedActor)
+                .put("attached_to", attachedTo)
+                .put("index", index[0])));
+  }
+
+  /** The index of {@code document}, its signatures checked; refused under the policy. */
+  private JsonObject judge(ScannedDocument document) {
+    List<TrustedKeys.Verdict> verdicts = document.payload() == null ? List.of()
+        : keys.verify(document.payloadType(), document.payload(), document.signatures());
+    if (config.requireTrustedSignature()
+        && verdicts.stream().noneMatch(TrustedKeys.Verdict::verified)) {
+      String why = document.payload() == null
+          ? "the body is not a DSSE envelope or Sigstore bundle, so it carries no signature"
+          : verdicts.isEmpty() ? "the envelope has no signature"
+              : String.join("; ", verdicts.stream().map(TrustedKeys.Verdict::reason).toList());
+      throw new ApiException(ErrorCode.SIGNATURE_NOT_TRUSTED, "this server accepts only "
+          + "attestations signed by a trusted key (" + why + "); nothing was stored");
+    }
+    return AttestationIndex.of(document, verdicts);
+  }
+}
