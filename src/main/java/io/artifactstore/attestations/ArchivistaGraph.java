@@ -128,6 +128,8 @@ public final class ArchivistaGraph {
             })
             .dataFetcher("packageId", env -> attestation(env,
                 this.<DsseNode>node(env).gitoid()).packageId())
+            .dataFetcher("attachedTo", env -> attestation(env,
+                this.<DsseNode>node(env).gitoid()).attachedTo())
             .dataFetcher("statement", env -> {
               String g = this.<DsseNode>node(env).gitoid();
               return attestation(env, g).statementType() == null ? null : new StatementNode(g);

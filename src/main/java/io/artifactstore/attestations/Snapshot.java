@@ -18,7 +18,8 @@ import java.util.Map;
 final class Snapshot {
 
   record Attestation(String gitoid, String packageId, String kind, String payloadType,
-      String statementType, String predicateType, String collectionName, long seq) {}
+      String statementType, String predicateType, String collectionName, String attachedTo,
+      long seq) {}
 
   record Subject(String gitoid, int ordinal, String name, Map<String, String> digests) {}
 
@@ -29,7 +30,7 @@ final class Snapshot {
   private static final int BATCH = 500;
 
   static final String COLUMNS = "a.gitoid, a.package_id, a.kind, a.payload_type, "
-      + "a.statement_type, a.predicate_type, a.collection_name, a.recorded_seq";
+      + "a.statement_type, a.predicate_type, a.collection_name, a.attached_to, a.recorded_seq";
 
   private final Database db;
   final Map<String, Attestation> attestations = new HashMap<>();
@@ -45,7 +46,7 @@ final class Snapshot {
     return new Attestation(r.getString("gitoid"), r.getString("package_id"),
         r.getString("kind"), r.getString("payload_type"), r.getString("statement_type"),
         r.getString("predicate_type"), r.getString("collection_name"),
-        r.getLong("recorded_seq"));
+        r.getString("attached_to"), r.getLong("recorded_seq"));
   }
 
   /** Loads what is not loaded yet of {@code gitoids}. */

@@ -51,6 +51,32 @@ public final class AttestationUploads {
    */
   public Future<JsonObject> store(ReadStream<Buffer> body, long contentLength, String actor,
       String claimedActor, String attachedTo, Future<Void> abandoned) {
+    if (attachedTo == null) {
+      return store(body, contentLength, actor, claimedActor, null, null, abandoned);
+    }
+    // What the attestation may be about: the package's manifest or one of its files.
+    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_GET,
+            new JsonObject().put("id", attachedTo))
+        .compose(pkg -> {
+          if ("deleted".equals(pkg.getString("status"))
+              || "failed".equals(pkg.getString("status"))) {
+            return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_WRITABLE,
+                "package " + attachedTo + " is " + pkg.getString("status")));
+          }
+          java.util.Set<String> about = new java.util.HashSet<>();
+          String manifest = pkg.getString("manifest_digest");
+          if (manifest != null) {
+            about.add(manifest.substring(manifest.indexOf(':') + 1));
+          }
+          pkg.getJsonArray("files", new io.vertx.core.json.JsonArray())
+              .forEach(f -> about.add(((JsonObject) f).getString("sha256")));
+          return store(body, contentLength, actor, claimedActor, attachedTo, about, abandoned);
+        });
+  }
+
+  private Future<JsonObject> store(ReadStream<Buffer> body, long contentLength, String actor,
+      String claimedActor, String attachedTo, java.util.Set<String> about,
+      Future<Void> abandoned) {
     if (contentLength > config.maxBytes()) {
       return Future.failedFuture(new ApiException(ErrorCode.BODY_TOO_LARGE, "the attestation is "
           + contentLength + " bytes; the limit is " + config.maxBytes()
@@ -69,7 +95,11 @@ public final class AttestationUploads {
 
       @Override
       public void end() {
-        index[0] = judge(scanner.finish());
+        ScannedDocument document = scanner.finish();
+        if (about != null) {
+          requireAbout(document, about, attachedTo);
+        }
+        index[0] = judge(document);
       }
     });
     return uploads.storeContent(config.retentionClass(), tapped, abandoned)
@@ -84,6 +114,26 @@ public final class AttestationUploads {
                 .put("actor", actor).put("claimed_actor", claimedActor)
                 .put("attached_to", attachedTo)
                 .put("index", index[0])));
+  }
+
+  /**
+   * An attestation attached to a package must be a signed envelope whose Statement names the
+   * package's manifest digest or one of its files' SHA-256 as a subject's {@code sha256}.
+   */
+  private static void requireAbout(ScannedDocument document, java.util.Set<String> about,
+      String packageId) {
+    if (document.payload() == null || document.statement() == null) {
+      throw new ApiException(ErrorCode.ATTESTATION_NOT_ABOUT_PACKAGE, "an attestation attached "
+          + "to a package is a DSSE envelope (or Sigstore bundle) of an in-toto Statement; "
+          + "nothing was stored");
+    }
+    boolean names = document.statement().subjects().stream()
+        .anyMatch(s -> about.contains(s.digests().get("sha256")));
+    if (!names) {
+      throw new ApiException(ErrorCode.ATTESTATION_NOT_ABOUT_PACKAGE, "no subject of the "
+          + "Statement has the sha256 of package " + packageId + "'s manifest or of one of its "
+          + "files; nothing was stored");
+    }
   }
 
   /** The index of {@code document}, its signatures checked; refused under the policy. */

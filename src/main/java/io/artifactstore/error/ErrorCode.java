@@ -65,6 +65,8 @@ public enum ErrorCode {
   RANGE_NOT_SATISFIABLE(416, "the range does not overlap the content"),
   EXPECTATION_FAILED(417, "the expectation in the Expect field cannot be met"),
   MISDIRECTED_REQUEST(421, "the Host is not one this server answers for"),
+  ATTESTATION_NOT_ABOUT_PACKAGE(422, "the attestation names neither the package's manifest "
+      + "nor one of its files as a subject"),
   SIGNATURE_NOT_TRUSTED(422, "no signature of the envelope verifies with a trusted key"),
   TOO_MANY_REQUESTS(429, "the caller sends requests faster than its limit; retry", 1),
   TOO_MANY_UPLOADS_FOR_CALLER(429, "the caller runs as many uploads as it may; retry", 1),

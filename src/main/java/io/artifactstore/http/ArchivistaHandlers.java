@@ -42,6 +42,28 @@ final class ArchivistaHandlers {
    * with a {@code Content-Length}) is stored byte for byte; 200 {@code {gitoid, package_id}}.
    */
   void upload(RoutingContext ctx) {
+    store(ctx, null);
+  }
+
+  /**
+   * {@code POST /v1/packages/{id}/attestations}: a DSSE envelope about the package (a subject
+   * with the sha256 of its manifest or of one of its files), stored as any upload and attached
+   * to the package; 201 {@code {gitoid, package_id, attached_to}}.
+   */
+  void attach(RoutingContext ctx) {
+    store(ctx, ctx.pathParam("id"));
+  }
+
+  /** {@code GET /v1/packages/{id}/attestations}: those attached, with their verdicts. */
+  Future<Representation> attached(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_GET, new JsonObject().put("id", id))
+        .compose(pkg -> Bus.<JsonObject>request(vertx, Addresses.ATTESTATION_LIST,
+            new JsonObject().put("id", id)))
+        .map(Representation::json);
+  }
+
+  private void store(RoutingContext ctx, String attachTo) {
     HttpServerRequest req = ctx.request();
     // Unread until the data plane's writer is ready for it.
     req.pause();
@@ -58,13 +80,22 @@ final class ArchivistaHandlers {
     }
     Runnable callerSlot = callers.acquireUpload(
         CallerLimits.caller(AccessControl.identity(ctx), AccessControl.remote(ctx)));
-    uploads.store(req, contentLength, Requests.actor(ctx), Requests.claimedActor(ctx), null,
+    uploads.store(req, contentLength, Requests.actor(ctx), Requests.claimedActor(ctx), attachTo,
             Requests.abandoned(ctx))
         .onComplete(done -> callerSlot.run())
-        .onComplete(Responses.replying(ctx, stored -> ctx.response().setStatusCode(200)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(new JsonObject().put("gitoid", stored.getString("gitoid"))
-                .put("package_id", stored.getString("package_id")).encode() + "\n")));
+        .onComplete(Responses.replying(ctx, stored -> {
+          JsonObject answer = new JsonObject().put("gitoid", stored.getString("gitoid"))
+              .put("package_id", stored.getString("package_id"));
+          if (attachTo != null) {
+            ctx.response().setStatusCode(201)
+                .putHeader(HttpHeaders.LOCATION, "/download/" + stored.getString("gitoid"));
+            answer.put("attached_to", attachTo);
+          } else {
+            ctx.response().setStatusCode(200);
+          }
+          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+              .end(answer.encode() + "\n");
+        }));
   }
 
   /** {@code GET /download/{gitoid}}: the bytes as uploaded, ranges and conditionals as files. */

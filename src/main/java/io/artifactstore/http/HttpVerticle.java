@@ -276,6 +276,8 @@ public final class HttpVerticle extends VerticleBase {
     AccessControl.Policy attest = AccessControl.forProducer(attestor, Role.PRODUCER);
     AccessControl.Policy readAttestations =
         AccessControl.forProducer(attestor, Role.READER, Role.PRODUCER);
+    api.at("/v1/packages/:id/attestations").get(readPackage, archivista::attached)
+        .post(writePackage, null, archivista::attach).done();
     for (String prefix : new String[] {"", "/v1"}) {
       api.at(prefix + "/upload").post(attest, null, archivista::upload).done();
       api.at(prefix + "/download/:gitoid")

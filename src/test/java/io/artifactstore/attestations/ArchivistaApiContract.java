@@ -303,6 +303,58 @@ public abstract class ArchivistaApiContract {
   }
 
   @Test
+  @DisplayName("attestations attached to a package must name its manifest or a file; listed with their verdicts and found by the search")
+  void attach() throws Exception {
+    String pkg = http.postJson("/v1/packages", "{\"producer\":\"ci\",\"subject\":\"b7\"}")
+        .json().getString("id");
+    byte[] app = "the app".getBytes(StandardCharsets.UTF_8);
+    assertEquals(201, http.put("/v1/packages/" + pkg + "/files/app", app).status());
+    String appSha = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(app));
+    String manifest = http.postJson("/v1/packages/" + pkg + "/finalize", "{}").json()
+        .getString("manifest_digest").substring("sha256:".length());
+    KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String aboutFile = envelope(witnessStatement("app", appSha, "build"), key, "k");
+    String aboutManifest = envelope(witnessStatement("manifest", manifest, "release"), key, "k");
+    String aboutOther = envelope(witnessStatement("x", "9".repeat(64), "build"), key, "k");
+    long events = http.get("/v1/events?limit=1000").json().getJsonArray("items").size();
+    for (String refused : new String[] {aboutOther,
+        darnitStatement("acme/x", "3".repeat(40))}) {
+      Http.Response r = http.send("POST", "/v1/packages/" + pkg + "/attestations",
+          HttpRequest.BodyPublishers.ofString(refused), "Content-Type", "application/json");
+      assertCode(r, 422, "attestation_not_about_package");
+    }
+    assertEquals(events, http.get("/v1/events?limit=1000").json().getJsonArray("items").size());
+
+    Http.Response one = http.send("POST", "/v1/packages/" + pkg + "/attestations",
+        HttpRequest.BodyPublishers.ofString(aboutFile), "Content-Type", "application/json");
+    assertEquals(201, one.status(), one.text());
+    assertEquals(pkg, one.json().getString("attached_to"));
+    assertEquals("/download/" + one.json().getString("gitoid"), one.header("Location"));
+    assertEquals(201, http.send("POST", "/v1/packages/" + pkg + "/attestations",
+        HttpRequest.BodyPublishers.ofString(aboutManifest), "Content-Type", "application/json")
+        .status());
+    JsonArray items = http.get("/v1/packages/" + pkg + "/attestations").json()
+        .getJsonArray("items");
+    assertEquals(2, items.size(), items.encode());
+    assertEquals(one.json().getString("gitoid"), items.getJsonObject(0).getString("gitoid"));
+    assertEquals("no trusted keys are configured", items.getJsonObject(0)
+        .getJsonArray("signatures").getJsonObject(0).getString("reason"));
+    JsonObject found = graphql(SEARCH, new JsonObject().put("algo", "sha256")
+        .put("digest", appSha));
+    assertEquals(one.json().getString("gitoid"), found.getJsonObject("data")
+        .getJsonObject("dsses").getJsonArray("edges").getJsonObject(0).getJsonObject("node")
+        .getString("gitoidSha256"));
+    JsonObject attached = graphql("query($p: String!) { dsses(where: {gitoidSha256: $p}) "
+        + "{ edges { node { attachedTo } } } }", new JsonObject().put("p",
+            one.json().getString("gitoid")));
+    assertEquals(pkg, attached.getJsonObject("data").getJsonObject("dsses").getJsonArray("edges")
+        .getJsonObject(0).getJsonObject("node").getString("attachedTo"));
+    assertCode(http.get("/v1/packages/" + "0".repeat(8) + "/attestations"), 404,
+        "package_not_found");
+  }
+
+  @Test
   @DisplayName("retention and holds apply: an expired attestation can be deleted (then 410 and gone from the search), a held one cannot")
   void retentionAndHolds() {
     String kept = darnitStatement("acme/kept", "1".repeat(40));

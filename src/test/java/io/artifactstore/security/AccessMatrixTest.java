@@ -192,6 +192,8 @@ class AccessMatrixTest {
         new Call("GET", "/health/ready", null, EVERYONE),
         new Call("GET", "/metrics", null, EVERYONE),
         new Call("GET", "/openapi.yaml", null, EVERYONE),
+        new Call("POST", p + "/attestations", STATEMENT, write),
+        new Call("GET", p + "/attestations", null, read),
         new Call("POST", "/upload", STATEMENT, write),
         new Call("POST", "/v1/upload", STATEMENT, write),
         new Call("GET", "/download/" + gitoid, null, read),
