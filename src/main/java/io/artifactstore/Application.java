@@ -1,6 +1,7 @@
 package io.artifactstore;
 
 import io.artifactstore.attestations.AttestationVerticle;
+import io.artifactstore.attestations.SigningKeys;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.AttestationUploads;
 import io.artifactstore.dataplane.BlobSender;
@@ -129,8 +130,12 @@ public final class Application {
     int instances = config.http().instances() > 0
         ? config.http().instances() : Runtime.getRuntime().availableProcessors();
     AtomicInteger port = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<SigningKeys> signingKeys =
+        new java.util.concurrent.atomic.AtomicReference<>();
     return vertx.executeBlocking(() -> {
           Migrations.apply(config.database());
+          signingKeys.set(config.attestations().signingKeysFile().isEmpty() ? null
+              : SigningKeys.load(config.attestations().signingKeysFile().get(), clock));
           return LinkSigner.load(config.security().links().keysFile(), clock);
         })
         .compose(links -> StorageBackends.create(vertx, config.storage().defaultBackend(),
@@ -146,13 +151,13 @@ public final class Application {
               config.security().tokenCacheTtl(), clock, oidc, links);
           return (oidc == null ? Future.<Void>succeededFuture() : oidc.start())
               .compose(v -> deployAll(vertx, config, clock, metrics, instances, port, backends,
-                  db, authenticator));
+                  db, authenticator, signingKeys.get()));
         });
   }
 
   private static Future<Application> deployAll(Vertx vertx, AppConfig config, Clock clock,
       Metrics metrics, int instances, AtomicInteger port, StorageBackends backends, Database db,
-      Authenticator authenticator) {
+      Authenticator authenticator, SigningKeys signingKeys) {
     List<String> ids = new ArrayList<>();
     AtomicInteger managementPort = new AtomicInteger();
     UploadSlots slots = new UploadSlots(config.http().maxConcurrentUploads());
@@ -164,7 +169,7 @@ public final class Application {
         new AttestationUploads(vertx, uploads, config.attestations());
     BlobSender sender = new BlobSender(backends);
     metrics.storageSpace(backends.all());
-    return vertx.deployVerticle(new RegistryVerticle(config, clock, db)).onSuccess(ids::add)
+    return vertx.deployVerticle(new RegistryVerticle(config, clock, db, signingKeys)).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new SecurityVerticle(config, clock, db)))

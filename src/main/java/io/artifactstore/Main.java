@@ -4,6 +4,7 @@ import io.artifactstore.cli.AuditCommand;
 import io.artifactstore.cli.FsckCommand;
 import io.artifactstore.cli.MigrateCommand;
 import io.artifactstore.cli.RebuildViewsCommand;
+import io.artifactstore.cli.RotateSigningKeyCommand;
 import io.artifactstore.cli.ServeCommand;
 import io.artifactstore.cli.client.ArchiveCommands;
 import io.artifactstore.cli.client.ClientException;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
     version = "artifact-store 0.1.0",
     description = "Content-addressed artifact registry and storage gateway.",
     subcommands = {ServeCommand.class, MigrateCommand.class, RebuildViewsCommand.class,
-        AuditCommand.class, FsckCommand.class,
+        AuditCommand.class, FsckCommand.class, RotateSigningKeyCommand.class,
         PushCommands.Push.class, PushCommands.PushRun.class,
         TransferCommands.Get.class, TransferCommands.Pull.class, TransferCommands.Verify.class,
         PackageCommands.Ls.class, PackageCommands.Show.class, PackageCommands.Extend.class,

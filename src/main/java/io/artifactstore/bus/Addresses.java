@@ -78,6 +78,8 @@ public final class Addresses {
   public static final String ATTESTATION_RECORD = "registry.attestation.record";
   /** {@code {gitoid}}: the package and path holding an attestation's bytes, and its index. */
   public static final String ATTESTATION_GET = "attestations.get";
+  /** {@code {}}: the published manifest-signing keys, {@code {keys: [...]}}. */
+  public static final String SIGNING_KEYS = "registry.signing-keys";
   /** {@code {id}}: the attestations attached to a package. */
   public static final String ATTESTATION_LIST = "attestations.list";
   /** {@code {query, variables?, operationName?}}: a GraphQL request over the attestations. */

@@ -113,9 +113,12 @@ public record AppConfig(
    * packages of {@code producer} with {@code retentionClass}; at most {@code maxBytes} each;
    * DSSE signatures are checked against {@code trustedKeys} (key id to PEM file), and with
    * {@code requireTrustedSignature} an envelope none of whose signatures verifies is refused.
+   * {@code signingKeysFile} holds the keys that sign package manifests at finalize (none: they
+   * are not signed).
    */
   public record Attestations(String producer, String retentionClass, long maxBytes,
-      java.util.Map<String, Path> trustedKeys, boolean requireTrustedSignature) {}
+      java.util.Map<String, Path> trustedKeys, boolean requireTrustedSignature,
+      Optional<Path> signingKeysFile) {}
 
   /** The TCP event-bus bridge's loopback {@code host} and {@code port}. */
   public record Bridge(String host, int port) {}

@@ -121,6 +121,9 @@ public final class ConfigKeys {
   public static final String ATTESTATIONS_REQUIRE_TRUSTED_SIGNATURE =
       "attestations.require_trusted_signature";
 
+  /** The server's manifest-signing keys; empty: manifests are not signed. */
+  public static final String ATTESTATIONS_SIGNING_KEYS_FILE = "attestations.signing_keys_file";
+
   /** Keys whose value is a section whose own keys are chosen by the operator. */
   static final String[] OPEN_SECTIONS =
       {STORAGE_BACKENDS, STORAGE_BACKEND_BY_RETENTION_CLASS, RETENTION_CLASSES,

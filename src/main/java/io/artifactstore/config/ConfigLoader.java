@@ -322,8 +322,9 @@ public final class ConfigLoader {
       throw new ConfigException(ConfigKeys.ATTESTATIONS_REQUIRE_TRUSTED_SIGNATURE,
           "needs attestations.trusted_keys: with no trusted key no upload could be accepted");
     }
+    String signing = optionalString(c, ConfigKeys.ATTESTATIONS_SIGNING_KEYS_FILE).trim();
     return new AppConfig.Attestations(producer, retentionClass, maxBytes, Map.copyOf(keys),
-        require);
+        require, signing.isEmpty() ? Optional.empty() : Optional.of(Path.of(signing)));
   }
 
   /** The TCP event-bus bridge, when {@code integration.bridge_enabled}: loopback only. */

@@ -50,9 +50,9 @@ public final class AttestationUploads {
    * ({@code too_many_uploads}, {@code request_timeout}, storage faults); nothing is stored then.
    */
   public Future<JsonObject> store(ReadStream<Buffer> body, long contentLength, String actor,
-      String claimedActor, String attachedTo, Future<Void> abandoned) {
+      String claimedActor, String attachedTo, Future<Void> abandoned, Runnable accepted) {
     if (attachedTo == null) {
-      return store(body, contentLength, actor, claimedActor, null, null, abandoned);
+      return store(body, contentLength, actor, claimedActor, null, null, abandoned, accepted);
     }
     // What the attestation may be about: the package's manifest or one of its files.
     return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_GET,
@@ -70,13 +70,14 @@ public final class AttestationUploads {
           }
           pkg.getJsonArray("files", new io.vertx.core.json.JsonArray())
               .forEach(f -> about.add(((JsonObject) f).getString("sha256")));
-          return store(body, contentLength, actor, claimedActor, attachedTo, about, abandoned);
+          return store(body, contentLength, actor, claimedActor, attachedTo, about, abandoned,
+              accepted);
         });
   }
 
   private Future<JsonObject> store(ReadStream<Buffer> body, long contentLength, String actor,
       String claimedActor, String attachedTo, java.util.Set<String> about,
-      Future<Void> abandoned) {
+      Future<Void> abandoned, Runnable accepted) {
     if (contentLength > config.maxBytes()) {
       return Future.failedFuture(new ApiException(ErrorCode.BODY_TOO_LARGE, "the attestation is "
           + contentLength + " bytes; the limit is " + config.maxBytes()
@@ -102,6 +103,7 @@ public final class AttestationUploads {
         index[0] = judge(document);
       }
     });
+    accepted.run();
     return uploads.storeContent(config.retentionClass(), tapped, abandoned)
         .compose(stored -> Bus.<JsonObject>request(vertx, Addresses.ATTESTATION_RECORD,
             new JsonObject().put("gitoid", gitoid.finish())

@@ -37,6 +37,7 @@ public enum ErrorCode {
   /** Event bus only: the file a co-deployed service named for import does not exist. */
   IMPORT_FILE_MISSING(404, "the file named for import does not exist"),
   ATTESTATION_NOT_FOUND(404, "no attestation with that gitoid"),
+  MANIFEST_NOT_SIGNED(404, "the package was finalized without a signing key"),
   BLOB_NOT_FOUND(404, "no blob with that digest"),
   NOT_FOUND(404, "no such resource"),
   METHOD_NOT_ALLOWED(405, "method not allowed on this resource"),

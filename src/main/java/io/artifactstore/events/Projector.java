@@ -58,9 +58,11 @@ final class Projector {
       case FILE_ADDED -> fileAdded(conn, e, p);
       case PACKAGE_FINALIZED -> db.query(conn,
           "UPDATE packages SET status = 'finalized', finalized_at = ?, expires_at = ?, "
-              + "manifest = ?, manifest_digest = ?, updated_at = ?, last_seq = ? WHERE id = ?",
+              + "manifest = ?, manifest_digest = ?, manifest_envelope = ?, updated_at = ?, "
+              + "last_seq = ? WHERE id = ?",
           p.getLong("finalized_at"), p.getLong("expires_at"), p.getString("manifest"),
-          p.getString("manifest_digest"), p.getLong("finalized_at"), e.seq(), p.getString("id"))
+          p.getString("manifest_digest"), p.getString("manifest_envelope"),
+          p.getLong("finalized_at"), e.seq(), p.getString("id"))
           .mapEmpty();
       case PACKAGE_FAILED -> db.query(conn,
           "UPDATE packages SET status = 'failed', updated_at = ?, last_seq = ? WHERE id = ?",

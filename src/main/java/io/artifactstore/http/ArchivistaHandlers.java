@@ -81,7 +81,13 @@ final class ArchivistaHandlers {
     Runnable callerSlot = callers.acquireUpload(
         CallerLimits.caller(AccessControl.identity(ctx), AccessControl.remote(ctx)));
     uploads.store(req, contentLength, Requests.actor(ctx), Requests.claimedActor(ctx), attachTo,
-            Requests.abandoned(ctx))
+            Requests.abandoned(ctx), () -> {
+              // A client that asked to wait sends the body only now that it will be read.
+              if (FileHandlers.expectsContinue(req)) {
+                ctx.put(FileHandlers.CONTINUE_SENT, true);
+                ctx.response().writeContinue();
+              }
+            })
         .onComplete(done -> callerSlot.run())
         .onComplete(Responses.replying(ctx, stored -> {
           JsonObject answer = new JsonObject().put("gitoid", stored.getString("gitoid"))

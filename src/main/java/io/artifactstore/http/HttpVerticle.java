@@ -252,6 +252,9 @@ public final class HttpVerticle extends VerticleBase {
     api.at("/v1/packages/:id/finalize").post(writePackage, json, packages::finalizePackage)
         .done();
     api.at("/v1/packages/:id/manifest").get(readPackage, packages::manifest).done();
+    api.at("/v1/packages/:id/manifest.intoto.json").get(readPackage, packages::signedManifest)
+        .done();
+    api.at("/v1/keys").get(everyone, packages::keys).done();
     // No body is wanted, but one sent is read (JSON only) so the connection stays usable.
     api.at("/v1/packages/:id/verify").post(access.onPackage(Role.ADMIN), json, packages::verify)
         .done();

@@ -74,6 +74,47 @@ final class PackageHandlers {
    * The manifest exactly as recorded at finalize (canonical JSON; its SHA-256 is the
    * manifest digest), or the same document as CBOR with {@code ?format=cbor}.
    */
+  /**
+   * {@code GET /v1/packages/{id}/manifest.intoto.json}: the DSSE envelope, signed by the server
+   * at finalize, of the in-toto Statement whose subjects are the package's files and whose
+   * predicate is its manifest (attestations.ManifestStatement); {@code manifest_not_signed}
+   * when the package was finalized without a signing key.
+   */
+  Future<Representation> signedManifest(RoutingContext ctx) {
+    return Bus.<JsonObject>request(vertx, Addresses.PACKAGE_MANIFEST,
+            new JsonObject().put("id", ctx.pathParam("id")))
+        .compose(m -> {
+          String envelope = m.getString("manifest_envelope");
+          if (envelope == null) {
+            return Future.failedFuture(new ApiException(ErrorCode.MANIFEST_NOT_SIGNED, "package "
+                + ctx.pathParam("id") + " was finalized without a signing key"));
+          }
+          ctx.response().putHeader("X-Manifest-Digest", m.getString("manifest_digest"));
+          byte[] bytes = envelope.getBytes(StandardCharsets.UTF_8);
+          return Future.succeededFuture(new Representation(200, DSSE_MEDIA_TYPE,
+              Buffer.buffer(bytes), EntityTag.strong(sha256Hex(bytes)),
+              Instant.parse(m.getString("finalized_at"))));
+        });
+  }
+
+  /** The media type of a DSSE envelope in JSON. */
+  static final String DSSE_MEDIA_TYPE = "application/vnd.dsse.envelope.v1+json";
+
+  private static String sha256Hex(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code GET /v1/keys}: the server's manifest-signing public keys, current first. */
+  Future<Representation> keys(RoutingContext ctx) {
+    return Bus.<JsonObject>request(vertx, Addresses.SIGNING_KEYS, new JsonObject())
+        .map(Representation::json);
+  }
+
   Future<Representation> manifest(RoutingContext ctx) {
     String format = ctx.request().getParam("format", "json");
     if (!format.equals("json") && !format.equals("cbor")) {

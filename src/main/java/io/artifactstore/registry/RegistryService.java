@@ -1,5 +1,7 @@
 package io.artifactstore.registry;
 
+import io.artifactstore.attestations.ManifestStatement;
+import io.artifactstore.attestations.SigningKeys;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.db.Database;
 import io.artifactstore.error.ApiException;
@@ -44,11 +46,18 @@ public final class RegistryService {
   private final EventLog log;
   private final Database db;
   private final AppConfig config;
+  private final SigningKeys signer;
 
   public RegistryService(EventLog log, AppConfig config) {
+    this(log, config, null);
+  }
+
+  /** {@code signer}: the keys that sign manifests at finalize; null: manifests are unsigned. */
+  public RegistryService(EventLog log, AppConfig config, SigningKeys signer) {
     this.log = log;
     this.db = log.database();
     this.config = config;
+    this.signer = signer;
   }
 
   /**
@@ -486,11 +495,16 @@ public final class RegistryService {
           RowSet<Row> files = all.resultAt(1);
           long now = log.clock().millis();
           String manifest = Manifests.build(PackageViews.packageJson(p), files, now);
+          String digest = "sha256:" + sha256Hex(manifest);
           JsonObject payload = new JsonObject().put("id", id)
               .put("finalized_at", now)
               .put("expires_at", seconds.map(s -> now + s * 1000).orElse(null))
               .put("manifest", manifest)
-              .put("manifest_digest", "sha256:" + sha256Hex(manifest));
+              .put("manifest_digest", digest);
+          if (signer != null) {
+            payload.put("manifest_envelope", signer.envelope(ManifestStatement.PAYLOAD_TYPE,
+                ManifestStatement.of(manifest, digest)));
+          }
           return log.record(conn,
               EventDraft.claimed(EventType.PACKAGE_FINALIZED, id, actor, req, payload));
         })
@@ -509,6 +523,7 @@ public final class RegistryService {
           return Future.succeededFuture(new JsonObject()
               .put("manifest", p.getString("manifest"))
               .put("manifest_digest", p.getString("manifest_digest"))
+              .put("manifest_envelope", p.getString("manifest_envelope"))
               .put("finalized_at", PackageViews.packageJson(p).getString("finalized_at")));
         }));
   }
@@ -537,8 +552,8 @@ public final class RegistryService {
       return Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FOUND,
           "no package " + id));
     }
-    return db.query(conn, "SELECT " + PackageViews.PACKAGE_COLUMNS + ", manifest FROM packages "
-            + "WHERE id = ?", id)
+    return db.query(conn, "SELECT " + PackageViews.PACKAGE_COLUMNS + ", manifest, "
+            + "manifest_envelope FROM packages WHERE id = ?", id)
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(new ApiException(ErrorCode.PACKAGE_NOT_FOUND, "no package " + id))
             : Future.succeededFuture(rows.iterator().next()));

@@ -3,6 +3,7 @@ package io.artifactstore.registry;
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
 import io.artifactstore.bus.CacheInvalidation;
+import io.artifactstore.attestations.SigningKeys;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.db.Database;
 import io.artifactstore.events.EventLog;
@@ -20,6 +21,7 @@ import java.time.Clock;
 public final class RegistryVerticle extends VerticleBase {
 
   private final AppConfig config;
+  private final SigningKeys signingKeys;
   private final Clock clock;
   private final Database db;
 
@@ -28,6 +30,12 @@ public final class RegistryVerticle extends VerticleBase {
 
   /** {@code db} is shared by the control-plane verticles and closed by their owner. */
   public RegistryVerticle(AppConfig config, Clock clock, Database db) {
+    this(config, clock, db, null);
+  }
+
+  /** {@code signingKeys}: the keys that sign manifests at finalize; null: unsigned. */
+  public RegistryVerticle(AppConfig config, Clock clock, Database db, SigningKeys signingKeys) {
+    this.signingKeys = signingKeys;
     this.config = config;
     this.clock = clock;
     this.db = db;
@@ -35,7 +43,8 @@ public final class RegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    RegistryService registry = new RegistryService(new EventLog(db, clock), config);
+    RegistryService registry = new RegistryService(new EventLog(db, clock), config,
+        signingKeys);
     AttestationRegistry attestations = new AttestationRegistry(registry, db,
         config.attestations());
     // During an outage the database is probed, so that it is seen back without traffic.
@@ -69,6 +78,9 @@ public final class RegistryVerticle extends VerticleBase {
         serve(Addresses.BLOB_LOCATE,
             m -> registry.locateBlob(m.getString("algorithm"), m.getString("hex"))).completion(),
         serve(Addresses.ATTESTATION_RECORD, attestations::record).completion(),
+        serve(Addresses.SIGNING_KEYS, m -> Future.succeededFuture(new JsonObject().put("keys",
+            signingKeys == null ? new io.vertx.core.json.JsonArray() : signingKeys.published())))
+            .completion(),
         serve(Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
   }
 

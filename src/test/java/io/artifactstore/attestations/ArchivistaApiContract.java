@@ -220,6 +220,22 @@ public abstract class ArchivistaApiContract {
     assertTrue(stored.text().endsWith("\n"));
     long events = http.get("/v1/events?limit=1000").json().getJsonArray("items").size();
 
+    // A client that waits for 100 Continue (curl told to wait up to 30 s) gets it at once.
+    Path file;
+    try {
+      file = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("att", ".json"),
+          body);
+      String[] curl = io.artifactstore.support.Processes.run(file.getParent(), "curl", "-sS",
+          "-m", "20", "--expect100-timeout", "30", "-H", "Expect: 100-continue",
+          "-H", "Content-Type: application/json", "--data-binary", "@" + file,
+          server.baseUrl() + "/upload");
+      assertEquals("0", curl[0], curl[1]);
+      assertEquals(gitoid, new JsonObject(curl[1].trim()).getString("gitoid"));
+      java.nio.file.Files.delete(file);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+
     Http.Response again = upload("/v1/upload", body);
     assertEquals(200, again.status(), again.text());
     assertEquals(gitoid, again.json().getString("gitoid"));
@@ -398,6 +414,10 @@ public abstract class ArchivistaApiContract {
     assertEquals(events, http.get("/v1/events?limit=1000").json().getJsonArray("items").size(),
         "refused uploads record nothing");
 
+    Http.Response chunked = http.send("POST", "/upload", HttpRequest.BodyPublishers.ofInputStream(
+        () -> new java.io.ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8))),
+        "Content-Type", "application/json");
+    assertCode(chunked, 411, "length_required");
     assertCode(http.get("/download/" + "0".repeat(64)), 404, "attestation_not_found");
     assertCode(http.get("/download/not-a-gitoid"), 400, "invalid_gitoid");
     assertCode(http.get("/v1/download/" + "A".repeat(64)), 400, "invalid_gitoid");

@@ -263,6 +263,32 @@ class OpenApiContractTest {
     json("POST", "/v1/packages/" + linkPackage + "/links", "{\"path\":\"missing\"}");
     get("/v1/stats", "Authorization", "Basic dXNlcjpwYXNz");
 
+    // Archivista's attestation API, attached attestations, signed manifests and keys.
+    String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":"
+        + "\"x\",\"digest\":{\"sha256\":\"" + "ab".repeat(32) + "\"}}],\"predicateType\":\"t\"}";
+    String gitoid = json("POST", "/upload", statement).json().getString("gitoid");
+    json("POST", "/v1/upload", statement);
+    json("POST", "/upload", "{\"payloadType\":1}");
+    malformedJson("POST", "/upload", "not json");
+    get("/download/" + gitoid);
+    // A range of a JSON document is not JSON, which Prism cannot relay: checked here.
+    violations.addAll(document.check("GET", "/v1/download/" + gitoid,
+        direct.get("/v1/download/" + gitoid, "Range", "bytes=0-9")));
+    get("/download/" + "0".repeat(64));
+    get("/download/xyz");
+    json("POST", "/query", "{\"query\":\"{ dsses { totalCount edges { node { gitoidSha256 } } } }\"}");
+    json("POST", "/v1/query", "{\"query\":\"{ nothing }\"}");
+    json("POST", "/query", "{\"variables\":{}}");
+    json("POST", "/v1/packages/" + linkPackage + "/attestations", statement);
+    get("/v1/packages/" + linkPackage + "/attestations");
+    get("/v1/packages/" + "0".repeat(8) + "/attestations");
+    get("/v1/keys");
+    get("/v1/packages/" + linkPackage + "/manifest.intoto.json");
+    String signedPackage = json("POST", "/v1/packages", "{\"producer\":\"p\",\"subject\":\"m\"}")
+        .json().getString("id");
+    json("POST", "/v1/packages/" + signedPackage + "/finalize", "{}");
+    get("/v1/packages/" + signedPackage + "/manifest.intoto.json");
+
     assertEquals(List.of(), violations);
   }
 

@@ -33,6 +33,8 @@ class EmbeddingTest {
     json.getJsonObject("storage").getJsonObject("backends").getJsonObject("local")
         .put("root", dir.resolve("blobs").toString());
     json.getJsonObject("security").put("link_keys_file", dir.resolve("link-keys").toString());
+    json.getJsonObject("attestations").put("signing_keys_file",
+        dir.resolve("signing-keys").toString());
     json.getJsonObject("integration").put("import_roots", imports.toString());
 
     Vertx service = Vertx.vertx();

@@ -193,6 +193,8 @@ class AccessMatrixTest {
         new Call("GET", "/metrics", null, EVERYONE),
         new Call("GET", "/openapi.yaml", null, EVERYONE),
         new Call("POST", p + "/attestations", STATEMENT, write),
+        new Call("GET", p + "/manifest.intoto.json", null, read),
+        new Call("GET", "/v1/keys", null, EVERYONE),
         new Call("GET", p + "/attestations", null, read),
         new Call("POST", "/upload", STATEMENT, write),
         new Call("POST", "/v1/upload", STATEMENT, write),

@@ -113,7 +113,9 @@ public final class ServerProcess implements AutoCloseable {
         .put("storage", new JsonObject().put("backends", new JsonObject()
             .put("local", new JsonObject().put("type", "local").put("root", blobs.toString()))))
         .put("security", new JsonObject().put("link_keys_file",
-            blobs.resolveSibling("link-keys").toString()));
+            blobs.resolveSibling("link-keys").toString()))
+        .put("attestations", new JsonObject().put("signing_keys_file",
+            blobs.resolveSibling("signing-keys").toString()));
   }
 
   public String baseUrl() {

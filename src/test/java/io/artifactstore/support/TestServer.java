@@ -54,6 +54,8 @@ public final class TestServer implements AutoCloseable {
     json.getJsonObject("storage").getJsonObject("backends").getJsonObject("local")
         .put("root", dir.resolve("blobs").toString());
     json.getJsonObject("security").put("link_keys_file", dir.resolve("link-keys").toString());
+    json.getJsonObject("attestations").put("signing_keys_file",
+        dir.resolve("signing-keys").toString());
     // Integrity reconciliation repairs on its own; tests that want it turn it on.
     json.getJsonObject("integrity").put("reconcile_interval", "never");
     tweak.accept(json);

@@ -146,6 +146,11 @@ public final class TransferCommands {
     @Parameters(index = "0", paramLabel = "PACKAGE", description = "The package id.")
     String pkg;
 
+    @Option(names = "--key", paramLabel = "PEM", description = "Check the manifest the server "
+        + "signed at finalize with this public key (PEM; GET /v1/keys), trusting nothing else "
+        + "the server says: the files are checked against the signed manifest.")
+    Path key;
+
     @Override
     public Integer call() {
       ApiClient client = client();
@@ -155,13 +160,42 @@ public final class TransferCommands {
         throw new ClientException(ExitCodes.FAILED, "package " + pkg + " is "
             + p.getString("status") + ": it has no manifest to verify");
       }
-      HttpResponse<byte[]> m = client.getBytes(ApiClient.packagePath(pkg) + "/manifest");
       List<String> problems = new ArrayList<>();
-      String actual = "sha256:" + Hashing.sha256(m.body());
-      if (!actual.equals(expected)) {
-        problems.add("manifest: digest " + actual + ", package says " + expected);
+      String actual;
+      JsonObject manifest;
+      if (key != null) {
+        java.security.PublicKey publicKey;
+        try {
+          publicKey = io.artifactstore.attestations.TrustedKeys.parsePem(
+              Files.readString(key, StandardCharsets.US_ASCII));
+        } catch (IOException | java.security.GeneralSecurityException
+            | IllegalArgumentException e) {
+          throw new ClientException(ExitCodes.USAGE, key + ": not a PEM public key ("
+              + e.getMessage() + ")");
+        }
+        HttpResponse<byte[]> signed = client.getBytes(ApiClient.packagePath(pkg)
+            + "/manifest.intoto.json");
+        try {
+          io.artifactstore.attestations.SignedManifests.Verified v =
+              io.artifactstore.attestations.SignedManifests.verify(signed.body(), publicKey);
+          manifest = v.manifest();
+          actual = v.manifestDigest();
+        } catch (IllegalArgumentException e) {
+          throw new ClientException(ExitCodes.FAILED, "signed manifest of " + pkg + ": "
+              + e.getMessage());
+        }
+        if (!actual.equals(expected)) {
+          problems.add("manifest: the signed manifest is " + actual + ", the package says "
+              + expected);
+        }
+      } else {
+        HttpResponse<byte[]> m = client.getBytes(ApiClient.packagePath(pkg) + "/manifest");
+        actual = "sha256:" + Hashing.sha256(m.body());
+        if (!actual.equals(expected)) {
+          problems.add("manifest: digest " + actual + ", package says " + expected);
+        }
+        manifest = new JsonObject(new String(m.body(), StandardCharsets.UTF_8));
       }
-      JsonObject manifest = new JsonObject(new String(m.body(), StandardCharsets.UTF_8));
       List<JsonObject> files = files(manifest);
       Downloader d = new Downloader(client);
       int ok = 0;
