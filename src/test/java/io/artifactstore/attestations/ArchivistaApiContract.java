@@ -150,7 +150,7 @@ public abstract class ArchivistaApiContract {
   @BeforeEach
   void start(@TempDir Path dir) {
     server = TestServer.start(database(), dir, json -> json.getJsonObject("attestations")
-        .put("retention_class", "transient"), clock);
+        .put("retention_class", "transient").put("max_bytes", 65536), clock);
     http = new Http(server.baseUrl());
   }
 
@@ -261,6 +261,26 @@ public abstract class ArchivistaApiContract {
     assertEquals(new JsonObject().put("algorithm", "gitCommit")
             .put("value", "0123456789abcdef0123456789abcdef01234567"),
         subject.getJsonArray("subjectDigests").getJsonObject(0));
+  }
+
+  @Test
+  @DisplayName("darnit's own calls (Python urllib, as its ArchivistaBackend makes them) store and read back its Statement; search by its gitCommit finds it")
+  void darnitReplayed(@TempDir Path tmp) throws Exception {
+    Path script = tmp.resolve("darnit_replay.py");
+    try (var in = ArchivistaApiContract.class.getResourceAsStream("darnit_replay.py")) {
+      java.nio.file.Files.write(script, in.readAllBytes());
+    }
+    String commit = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    String[] run = io.artifactstore.support.Processes.run(tmp, "python3", script.toString(),
+        server.baseUrl(), "acme", "widget", commit);
+    assertEquals("0", run[0], run[1]);
+    JsonObject out = new JsonObject(run[1].trim().lines().reduce((a, b) -> b).orElseThrow());
+    assertEquals(true, out.getBoolean("roundtrip"), out.encode());
+    assertEquals(out.getString("gitoid_expected"), out.getString("gitoid"));
+    JsonObject found = graphql(SEARCH, new JsonObject().put("algo", "gitCommit")
+        .put("digest", commit));
+    assertEquals(out.getString("gitoid"), found.getJsonObject("data").getJsonObject("dsses")
+        .getJsonArray("edges").getJsonObject(0).getJsonObject("node").getString("gitoidSha256"));
   }
 
   @Test
@@ -414,6 +434,8 @@ public abstract class ArchivistaApiContract {
     assertEquals(events, http.get("/v1/events?limit=1000").json().getJsonArray("items").size(),
         "refused uploads record nothing");
 
+    assertCode(upload("/upload", "{\"pad\":\"" + "x".repeat(70_000) + "\"}"), 413,
+        "body_too_large");
     Http.Response chunked = http.send("POST", "/upload", HttpRequest.BodyPublishers.ofInputStream(
         () -> new java.io.ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8))),
         "Content-Type", "application/json");
