@@ -84,7 +84,10 @@ public final class ArchivistaGraph {
    */
   public Future<JsonObject> execute(JsonObject request) {
     Object variables = request.getValue("variables");
-    Map<String, Object> vars = variables instanceof JsonObject v ? v.getMap() : Map.of();
+    // Plain maps and lists all the way down: graphql-java takes an input object only as a Map.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> vars = variables instanceof JsonObject v
+        ? io.vertx.core.json.Json.decodeValue(v.encode(), Map.class) : Map.of();
     Object operation = request.getValue("operationName");
     AtomicReference<Throwable> fault = new AtomicReference<>();
     ExecutionInput input = ExecutionInput.newExecutionInput()
@@ -246,6 +249,7 @@ public final class ArchivistaGraph {
               for (Row r : rows) {
                 found.add(Snapshot.attestation(r));
               }
+              snapshot.count(Math.min(found.size(), page.first()));
               return snapshot.load(found.stream().map(Snapshot.Attestation::gitoid).toList())
                   .map(v -> connection(found.stream().limit(page.first())
                       .map(x -> edge(new DsseNode(x.gitoid()), cursor(x.seq()))).toList(),
@@ -284,6 +288,7 @@ public final class ArchivistaGraph {
                 gitoids.add(r.getString("gitoid"));
                 keys.add(new long[] {r.getLong("recorded_seq"), r.getInteger("ordinal")});
               }
+              snapshot.count(Math.min(gitoids.size(), page.first()));
               return snapshot.load(gitoids).map(v -> {
                 List<Map<String, Object>> edges = new ArrayList<>();
                 for (int i = 0; i < Math.min(gitoids.size(), page.first()); i++) {
@@ -311,6 +316,7 @@ public final class ArchivistaGraph {
     if (pred == null) {
       matching = Future.succeededFuture(all);
     } else {
+      snapshot(env).count(Math.max(1, all.size())); // a query per statement: counted
       List<Object> args = new ArrayList<>(sql.params());
       args.add(0, gitoid);
       matching = db.query("SELECT " + s + ".ordinal FROM attestation_subjects " + s + " WHERE "
@@ -325,6 +331,7 @@ public final class ArchivistaGraph {
       long afterOrdinal = page.after() == null ? -1 : page.after()[0];
       List<Snapshot.Subject> rest = list.stream().filter(x -> x.ordinal() > afterOrdinal)
           .toList();
+      snapshot(env).count((int) Math.min(rest.size(), page.first()));
       List<Map<String, Object>> edges = rest.stream().limit(page.first())
           .map(x -> edge(new SubjectNode(x), cursor(x.ordinal()))).toList();
       return connection(edges, rest.size() > page.first(), list.size());

@@ -39,6 +39,9 @@ public final class DocumentScanner {
 
   private static final String BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle";
 
+  /** The most signatures an envelope may carry (each is checked against the trusted keys). */
+  public static final int MAX_SIGNATURES = 16;
+
   /** Where a path's segments are escaped (JSON Pointer's ~0 and ~1, and ~2 for '#'). */
   private static String segment(String name) {
     return name.replace("~", "~0").replace("/", "~1").replace("#", "~2");
@@ -73,7 +76,7 @@ public final class DocumentScanner {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxStringLength((int) Math.min(Integer.MAX_VALUE, Math.max(maxBytes, 1024)))
-            .maxNestingDepth(256).build())
+            .maxNestingDepth(256).maxNameLength(1024).build())
         .build();
     try {
       parser = factory.createNonBlockingByteArrayParser();
@@ -120,22 +123,43 @@ public final class DocumentScanner {
     }
   }
 
+  /**
+   * The JSON path of the value about to be read, or null below {@value #MAX_PATH_DEPTH} levels:
+   * every path the index reads is shallower, so deeper ones are never built (a document of long
+   * names nested deep costs no more than its size).
+   */
   private String valuePath() {
     Frame top = stack.peek();
     if (top == null) {
       return "";
     }
+    if (top.path == null || stack.size() > MAX_PATH_DEPTH) {
+      return null;
+    }
     return top.path + "/" + (top.array ? "#" : segment(top.field));
   }
+
+  /** The deepest level whose paths are built. */
+  private static final int MAX_PATH_DEPTH = 4;
+
+  /** Paths whose arrays and non-string values matter to the classification. */
+  private static final java.util.Set<String> SHAPES = java.util.Set.of("/signatures",
+      "/dsseEnvelope/signatures", "/payload", "/payloadType", "/dsseEnvelope/payload",
+      "/dsseEnvelope/payloadType", "/signatures/#/sig", "/dsseEnvelope/signatures/#/sig");
+
+  /** At most this many subjects, signatures and attestation types are read. */
+  static final int MAX_ENTRIES = 1000;
 
   private void token(JsonToken t) throws IOException {
     switch (t) {
       case START_OBJECT, START_ARRAY -> {
         String path = valuePath();
-        if (t == JsonToken.START_OBJECT) {
-          started(path);
-        } else {
-          arrays.add(path);
+        if (path != null) {
+          if (t == JsonToken.START_OBJECT) {
+            started(path);
+          } else if (SHAPES.contains(path)) {
+            arrays.add(path);
+          }
         }
         stack.push(new Frame(t == JsonToken.START_ARRAY, path));
       }
@@ -146,10 +170,12 @@ public final class DocumentScanner {
       case FIELD_NAME -> stack.peek().field = parser.currentName();
       default -> {
         String path = valuePath();
-        if (t == JsonToken.VALUE_STRING) {
-          value(path, parser.getText());
-        } else {
-          wrongTypes.put(path, t);
+        if (path != null) {
+          if (t == JsonToken.VALUE_STRING) {
+            value(path, parser.getText());
+          } else if (SHAPES.contains(path)) {
+            wrongTypes.put(path, t);
+          }
         }
         if (stack.isEmpty()) {
           done = true;
@@ -163,14 +189,26 @@ public final class DocumentScanner {
       case "/signatures/#" -> rootSignatures.add(new String[2]);
       case "/dsseEnvelope/signatures/#" -> bundleSignatures.add(new String[2]);
       case "/subject/#" -> {
-        subjectNames.add(null);
-        subjectDigests.add(new LinkedHashMap<>());
+        if (subjectNames.size() < MAX_ENTRIES) {
+          subjectNames.add(null);
+          subjectDigests.add(new LinkedHashMap<>());
+        } else {
+          subjectsCut = true;
+        }
       }
       default -> { }
     }
   }
 
+  private boolean subjectsCut;
+
   private void value(String path, String text) {
+    if (text.indexOf('\0') >= 0) {
+      return; // never indexed (PostgreSQL's text cannot hold NUL)
+    }
+    if (subjectsCut && path.startsWith("/subject/#/")) {
+      return; // beyond the subjects indexed
+    }
     if (path.startsWith("/subject/#/digest/") && !subjectDigests.isEmpty()
         && path.indexOf('/', "/subject/#/digest/".length()) < 0) {
       subjectDigests.get(subjectDigests.size() - 1)
@@ -187,7 +225,11 @@ public final class DocumentScanner {
       case "/signatures/#/sig" -> last(rootSignatures)[1] = text;
       case "/dsseEnvelope/signatures/#/keyid" -> last(bundleSignatures)[0] = text;
       case "/dsseEnvelope/signatures/#/sig" -> last(bundleSignatures)[1] = text;
-      case "/predicate/attestations/#/type" -> attestationTypes.add(text);
+      case "/predicate/attestations/#/type" -> {
+        if (attestationTypes.size() < MAX_ENTRIES) {
+          attestationTypes.add(text);
+        }
+      }
       case "/payload", "/payloadType", "/dsseEnvelope/payload", "/dsseEnvelope/payloadType",
           "/mediaType", "/_type", "/predicateType", "/predicate/name" -> strings.put(path, text);
       default -> { }
@@ -231,6 +273,9 @@ public final class DocumentScanner {
     }
     if (!arrays.contains(prefix + "/signatures")) {
       throw invalidEnvelope("signatures must be an array of {keyid, sig}");
+    }
+    if (signatures.size() > MAX_SIGNATURES) {
+      throw invalidEnvelope("more than " + MAX_SIGNATURES + " signatures");
     }
     byte[] decodedPayload = base64(payload, "payload");
     List<ScannedDocument.EnvelopeSignature> sigs = new ArrayList<>();

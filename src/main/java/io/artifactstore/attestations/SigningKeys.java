@@ -52,7 +52,7 @@ public final class SigningKeys {
    */
   public static SigningKeys load(Path file, Clock clock) throws IOException {
     if (!Files.exists(file)) {
-      write(file, List.of(line(generate(clock))), true);
+      write(file, List.of(line(generate(clock))));
       LOG.info("created the manifest-signing key file " + file);
     }
     List<Key> keys = new ArrayList<>();
@@ -90,7 +90,7 @@ public final class SigningKeys {
       }
     }
     lines.add(0, line(key));
-    write(file, lines, !Files.exists(file));
+    write(file, lines);
     return key.id();
   }
 
@@ -138,24 +138,30 @@ public final class SigningKeys {
         + Base64.getEncoder().encodeToString(key.publicKey().getEncoded());
   }
 
-  private static void write(Path file, List<String> lines, boolean create) throws IOException {
+  private static void write(Path file, List<String> lines) throws IOException {
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
     String text = "# artifact-store manifest-signing keys: '<id> ed25519 <private> <public>' per "
         + "line; the first signs, all are published (docs/attestations.md)\n"
         + String.join("\n", lines) + "\n";
-    if (create) {
-      try {
-        // Created with its mode: the private keys are never readable by others.
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(file);
-      }
+    // Written beside it, then moved over it: a crash leaves the old file or the new one whole,
+    // never a file without the keys. Created with its mode: never readable by others.
+    Path tmp = file.resolveSibling(file.getFileName() + ".new");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
     }
-    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+        StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+      ch.force(true);
+    }
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static byte[] sign(Key key, byte[] data) {

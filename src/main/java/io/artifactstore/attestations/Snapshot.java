@@ -49,21 +49,49 @@ final class Snapshot {
         r.getString("attached_to"), r.getLong("recorded_seq"));
   }
 
-  /** Loads what is not loaded yet of {@code gitoids}. */
+  /**
+   * Loads what is not loaded yet of {@code gitoids}; completes once all of them are, including
+   * those another field of the same request is loading (root fields run concurrently).
+   */
   Future<Void> load(Collection<String> gitoids) {
     List<String> missing = gitoids.stream().distinct()
-        .filter(g -> !subjects.containsKey(g)).toList();
+        .filter(g -> !loading.containsKey(g)).toList();
     Future<Void> done = Future.succeededFuture();
     for (int i = 0; i < missing.size(); i += BATCH) {
       List<String> batch = missing.subList(i, Math.min(missing.size(), i + BATCH));
       done = done.compose(v -> batch(batch));
     }
-    return done;
+    Future<Void> mine = done;
+    missing.forEach(g -> loading.put(g, mine));
+    List<Future<Void>> waits = gitoids.stream().distinct().map(loading::get).distinct().toList();
+    return Future.all(waits).mapEmpty();
+  }
+
+  /** Each gitoid asked for, and the load that brings it. */
+  private final Map<String, Future<Void>> loading = new HashMap<>();
+
+  /** Nodes answered so far, against {@link #MAX_NODES}. */
+  private int nodes;
+
+  /** The most nodes one request answers, across all its connections. */
+  static final int MAX_NODES = 50_000;
+
+  /** Counts {@code n} more nodes; a GraphQL error beyond {@link #MAX_NODES}. */
+  void count(int n) {
+    nodes += n;
+    if (nodes > MAX_NODES) {
+      throw new graphql.GraphQLException("the query answers more than " + MAX_NODES
+          + " nodes; ask for fewer (first) or less nesting");
+    }
   }
 
   private Future<Void> batch(List<String> gitoids) {
     String in = "(" + String.join(", ", Collections.nCopies(gitoids.size(), "?")) + ")";
     Object[] args = gitoids.toArray();
+    Map<String, List<Subject>> subjects = new HashMap<>();
+    Map<String, List<String>> types = new HashMap<>();
+    Map<String, List<Signature>> signatures = new HashMap<>();
+    Map<String, Attestation> attestations = new HashMap<>();
     for (String g : gitoids) {
       subjects.put(g, new ArrayList<>());
       types.put(g, new ArrayList<>());
@@ -102,6 +130,11 @@ final class Snapshot {
           rows.forEach(r -> signatures.get(r.getString("gitoid")).add(new Signature(
               r.getString("gitoid"), r.getInteger("ordinal"), r.getString("keyid"),
               r.getString("signature"), r.getString("verified_by"), r.getString("reason"))));
+          // Published whole, once every table of the batch is read.
+          this.attestations.putAll(attestations);
+          this.subjects.putAll(subjects);
+          this.types.putAll(types);
+          this.signatures.putAll(signatures);
           return null;
         });
   }

@@ -67,7 +67,15 @@ public final class TrustedKeys {
     Map<String, PublicKey> keys = new LinkedHashMap<>();
     for (Map.Entry<String, Path> e : files.entrySet()) {
       try {
-        keys.put(e.getKey(), parsePem(Files.readString(e.getValue(), StandardCharsets.US_ASCII)));
+        PublicKey key = parsePem(Files.readString(e.getValue(), StandardCharsets.US_ASCII));
+        if (key instanceof ECPublicKey ec && ec.getParams().getCurve().getField()
+            .getFieldSize() != 256) {
+          throw new IllegalArgumentException("an EC key must be on P-256");
+        }
+        if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {
+          throw new IllegalArgumentException("an RSA key must have at least 2048 bits");
+        }
+        keys.put(e.getKey(), key);
       } catch (IOException | GeneralSecurityException | IllegalArgumentException x) {
         throw new IllegalArgumentException("key '" + e.getKey() + "' (" + e.getValue()
             + "): not a PEM public key of type Ed25519, EC P-256 or RSA (" + x.getMessage() + ")");
@@ -130,18 +138,24 @@ public final class TrustedKeys {
     try {
       if (key instanceof RSAPublicKey rsa) {
         int modulusBytes = (rsa.getModulus().bitLength() + 7) / 8;
+        if (sig.length != modulusBytes) {
+          return false; // cannot be this key's: not worth hashing the payload
+        }
         return check(Signature.getInstance("SHA256withRSA"), null, key, data, sig)
             || check(Signature.getInstance("RSASSA-PSS"), pss(32), key, data, sig)
             || check(Signature.getInstance("RSASSA-PSS"), pss(modulusBytes - 32 - 2), key, data,
                 sig);
       }
       if (key instanceof ECPublicKey ec) {
+        if (sig.length > 72) {
+          return false;
+        }
         return check(Signature.getInstance("SHA256withECDSA"), null, key, data, sig)
             || (sig.length == 64
                 && check(Signature.getInstance("SHA256withECDSAinP1363Format"), null, key,
                     data, sig));
       }
-      return check(Signature.getInstance("Ed25519"), null, key, data, sig);
+      return sig.length == 64 && check(Signature.getInstance("Ed25519"), null, key, data, sig);
     } catch (GeneralSecurityException e) {
       return false;
     }

@@ -56,6 +56,25 @@ final class WhereSql {
    * when it adds nothing; {@code top}: whether that is allowed.
    */
   String predicate(Entity entity, String alias, Map<String, Object> where, boolean top) {
+    if (++depth > MAX_DEPTH) {
+      throw new GraphQLException("the filter nests deeper than " + MAX_DEPTH + " levels");
+    }
+    try {
+      return predicateAt(entity, alias, where, top);
+    } finally {
+      depth--;
+    }
+  }
+
+  /** Bounds on one filter: nesting, values in one list, values in all. */
+  static final int MAX_DEPTH = 16;
+  static final int MAX_LIST = 1000;
+  static final int MAX_PARAMS = 5000;
+
+  private int depth;
+
+  private String predicateAt(Entity entity, String alias, Map<String, Object> where,
+      boolean top) {
     List<String> parts = new ArrayList<>();
     if (where != null) {
       for (Map.Entry<String, Object> field : where.entrySet()) {
@@ -86,6 +105,9 @@ final class WhereSql {
         List<Map<String, Object>> list = (List<Map<String, Object>>) value;
         if (list == null || list.isEmpty()) {
           return null;
+        }
+        if (list.size() > MAX_LIST) {
+          throw new GraphQLException(name + " has more than " + MAX_LIST + " elements");
         }
         List<String> ps = new ArrayList<>();
         for (Map<String, Object> w : list) {
@@ -153,7 +175,8 @@ final class WhereSql {
         case "hasDsse" -> bool(value, "TRUE");
         case "hasDsseWith" -> with(value, Entity.DSSE, w -> attestation(a + ".gitoid",
             x -> x + ".kind <> 'other' AND " + w.apply(x)));
-        case "hasTimestamps" -> Boolean.TRUE.equals(value) ? "FALSE" : null;
+        case "hasTimestamps" -> value == null ? null
+            : Boolean.TRUE.equals(value) ? "FALSE" : "TRUE";
         default -> strings(name, value, "keyID", a + ".keyid", "signature", a + ".signature",
             "verifiedBy", a + ".verified_by");
       };
@@ -175,11 +198,14 @@ final class WhereSql {
     if (list == null || list.isEmpty()) {
       return null;
     }
-    List<String> ps = new ArrayList<>();
-    for (Map<String, Object> w : list) {
-      ps.add(edge.of(alias -> predicate(target, alias, w, false)));
-    }
-    return ps.size() == 1 ? ps.get(0) : "(" + String.join(" AND ", ps) + ")";
+    // One related row must match every element (ent's HasXWith(preds...)).
+    return edge.of(alias -> {
+      List<String> ps = new ArrayList<>();
+      for (Map<String, Object> w : list) {
+        ps.add(predicate(target, alias, w, false));
+      }
+      return ps.size() == 1 ? ps.get(0) : "(" + String.join(" AND ", ps) + ")";
+    });
   }
 
   private static String bool(Object value, String exists) {
@@ -235,6 +261,10 @@ final class WhereSql {
         if (values == null || values.isEmpty()) {
           return null;
         }
+        if (values.size() > MAX_LIST || params.size() + values.size() > MAX_PARAMS) {
+          throw new GraphQLException(name + ": at most " + MAX_LIST + " values in a list and "
+              + MAX_PARAMS + " in a filter");
+        }
         params.addAll(values);
         return col + (op.equals("In") ? " IN (" : " NOT IN (")
             + String.join(", ", java.util.Collections.nCopies(values.size(), "?")) + ")";
@@ -253,13 +283,13 @@ final class WhereSql {
           return col + " <> ?";
         }
         case "HasPrefix" -> {
-          params.add(v.length());
+          params.add(v.codePointCount(0, v.length()));
           params.add(v);
           return "substr(" + col + ", 1, ?) = ?";
         }
         case "HasSuffix" -> {
-          params.add(v.length());
-          params.add(v.length());
+          params.add(v.codePointCount(0, v.length()));
+          params.add(v.codePointCount(0, v.length()));
           params.add(v);
           return "(length(" + col + ") >= ? AND substr(" + col + ", length(" + col
               + ") - ? + 1) = ?)";

@@ -303,7 +303,7 @@ public final class ConfigLoader {
       int eq = entry.indexOf('=');
       String id = eq < 0 ? "" : entry.substring(0, eq).trim();
       String file = eq < 0 ? "" : entry.substring(eq + 1).trim();
-      if (id.isEmpty() || file.isEmpty() || !Path.of(file).isAbsolute()) {
+      if (id.isEmpty() || id.length() > 128 || file.isEmpty() || !Path.of(file).isAbsolute()) {
         throw new ConfigException(ConfigKeys.ATTESTATIONS_TRUSTED_KEYS, "each entry is "
             + "keyid=/absolute/path/to/key.pem; got '" + entry.trim() + "'");
       }

@@ -33,19 +33,32 @@ public final class AttestationUploads {
   private final Uploads uploads;
   private final AppConfig.Attestations config;
   private final TrustedKeys keys;
+  /** Bytes of the attestation uploads being read now, and the most there may be. */
+  private final java.util.concurrent.atomic.AtomicLong inFlight =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final long budget;
 
   public AttestationUploads(Vertx vertx, Uploads uploads, AppConfig.Attestations config) {
     this.vertx = vertx;
     this.uploads = uploads;
     this.config = config;
     this.keys = TrustedKeys.load(config.trustedKeys());
+    this.budget = Math.max(BUDGET, config.maxBytes());
   }
+
+  /**
+   * The bytes of attestation uploads read at once, unless one upload may be larger
+   * ({@code attestations.max_bytes}): one such upload is always let through alone.
+   */
+  static final long BUDGET = 8L << 20;
 
   /**
    * Stores the attestation {@code body} (paused) of {@code contentLength} bytes (the gitoid needs
    * the length first) and answers {@code {gitoid, package_id, created}}. {@code attachedTo}
    * names the package the attestation is about, or null. Failures, as {@link ApiException}s:
-   * {@code body_too_large} (more than {@code attestations.max_bytes}), {@code invalid_json},
+   * {@code body_too_large} (more than {@code attestations.max_bytes}), {@code too_many_uploads}
+   * (the uploads in flight fill the memory budget, {@value #BUDGET} bytes or max_bytes),
+   * {@code invalid_json},
    * {@code invalid_envelope}, {@code signature_not_trusted}, and those of any upload
    * ({@code too_many_uploads}, {@code request_timeout}, storage faults); nothing is stored then.
    */
@@ -83,9 +96,18 @@ public final class AttestationUploads {
           + contentLength + " bytes; the limit is " + config.maxBytes()
           + " (attestations.max_bytes)"));
     }
+    // Parsing holds up to a few times the document in memory (the payload as text, decoded,
+    // scanned): uploads in flight share a budget, so that they cannot exhaust the heap.
+    long reserved = Math.max(contentLength, 1);
+    if (inFlight.addAndGet(reserved) > budget && inFlight.get() != reserved) {
+      inFlight.addAndGet(-reserved);
+      return Future.failedFuture(new ApiException(ErrorCode.TOO_MANY_UPLOADS, "attestation "
+          + "uploads in flight fill their memory budget (" + budget + " bytes); retry"));
+    }
     Gitoid gitoid = new Gitoid(contentLength);
     DocumentScanner scanner = new DocumentScanner(config.maxBytes());
     JsonObject[] index = new JsonObject[1];
+    String[] id = new String[1];
     TappedStream tapped = new TappedStream(body, new TappedStream.Tap() {
       @Override
       public void chunk(Buffer chunk) {
@@ -96,6 +118,12 @@ public final class AttestationUploads {
 
       @Override
       public void end() {
+        try {
+          id[0] = gitoid.finish();
+        } catch (IllegalStateException e) {
+          throw new ApiException(ErrorCode.INVALID_REQUEST, "the body is not the "
+              + contentLength + " bytes its Content-Length announced; nothing was stored");
+        }
         ScannedDocument document = scanner.finish();
         if (about != null) {
           requireAbout(document, about, attachedTo);
@@ -103,10 +131,10 @@ public final class AttestationUploads {
         index[0] = judge(document);
       }
     });
-    accepted.run();
-    return uploads.storeContent(config.retentionClass(), tapped, abandoned)
+    return uploads.storeContent(config.retentionClass(), tapped, abandoned, accepted)
+        .onComplete(done -> inFlight.addAndGet(-reserved))
         .compose(stored -> Bus.<JsonObject>request(vertx, Addresses.ATTESTATION_RECORD,
-            new JsonObject().put("gitoid", gitoid.finish())
+            new JsonObject().put("gitoid", id[0])
                 .put("sha256", stored.digests().sha256Hex())
                 .put("blake3", stored.digests().blake3Hex())
                 .put("size", stored.digests().size())

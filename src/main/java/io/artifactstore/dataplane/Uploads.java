@@ -142,12 +142,19 @@ public final class Uploads {
    * no package check and no registry record: an upload slot, one pass through SHA-256 and BLAKE3
    * ({@link Ingest}), and a lease on the content that the caller hands to the registry with its
    * record (which ends it). For a flow that records the content itself, such as an attestation.
+   * {@code accepted} runs once the slot is taken, before the first byte is read.
    */
   Future<Ingest.Stored> storeContent(String retentionClass, ReadStream<Buffer> body,
-      Future<Void> abandoned) {
+      Future<Void> abandoned, Runnable accepted) {
     try {
       slots.acquire();
     } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    try {
+      accepted.run();
+    } catch (RuntimeException e) {
+      slots.release();
       return Future.failedFuture(e);
     }
     StorageBackend backend;

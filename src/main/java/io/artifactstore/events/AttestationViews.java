@@ -17,14 +17,22 @@ final class AttestationViews {
 
   static Future<Void> apply(Database db, SqlConnection conn, Event e, JsonObject p) {
     String gitoid = p.getString("gitoid");
-    Future<?> done = db.query(conn,
+    // The same bytes recorded again after their package was deleted: the new record replaces
+    // the old one.
+    Future<?> done = Future.succeededFuture();
+    for (String table : new String[] {"attestation_signatures", "attestation_types",
+        "attestation_subject_digests", "attestation_subjects", "attestations"}) {
+      done = done.compose(r -> db.query(conn, "DELETE FROM " + table + " WHERE gitoid = ?",
+          gitoid));
+    }
+    done = done.compose(r -> db.query(conn,
         "INSERT INTO attestations (gitoid, package_id, sha256, size, kind, payload_type, "
             + "statement_type, predicate_type, collection_name, attached_to, recorded_at, "
             + "recorded_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         gitoid, p.getString("package_id"), p.getString("sha256"), p.getLong("size"),
         p.getString("kind"), p.getString("payload_type"), p.getString("statement_type"),
         p.getString("predicate_type"), p.getString("collection_name"),
-        p.getString("attached_to"), e.createdAt(), e.seq());
+        p.getString("attached_to"), e.createdAt(), e.seq()));
     JsonArray subjects = p.getJsonArray("subjects", new JsonArray());
     for (int i = 0; i < subjects.size(); i++) {
       JsonObject subject = subjects.getJsonObject(i);

@@ -93,9 +93,11 @@ final class ArchivistaHandlers {
           JsonObject answer = new JsonObject().put("gitoid", stored.getString("gitoid"))
               .put("package_id", stored.getString("package_id"));
           if (attachTo != null) {
-            ctx.response().setStatusCode(201)
+            // The same bytes kept already answer their record, attached where they were.
+            boolean created = stored.getBoolean("created", false);
+            ctx.response().setStatusCode(created ? 201 : 200)
                 .putHeader(HttpHeaders.LOCATION, "/download/" + stored.getString("gitoid"));
-            answer.put("attached_to", attachTo);
+            answer.put("attached_to", stored.getString("attached_to"));
           } else {
             ctx.response().setStatusCode(200);
           }

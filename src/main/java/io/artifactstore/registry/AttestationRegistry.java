@@ -40,18 +40,25 @@ public final class AttestationRegistry {
   /**
    * Records the attestation {@code ref} describes: {@code {gitoid, sha256, blake3, size,
    * backend, location, lease_id, actor, claimed_actor, index}} ({@code index} as
-   * {@code attestations.AttestationIndex}). Answers {@code {gitoid, package_id, created}}.
+   * {@code attestations.AttestationIndex}). Answers {@code {gitoid, package_id, attached_to,
+   * created}}: those of the attestation already kept when the same bytes are (created false).
    */
   public Future<JsonObject> record(JsonObject ref) {
     String gitoid = ref.getString("gitoid");
     String actor = RegistryService.actor(ref);
     return registry.recordBlob(ref, actor)
         .compose(v -> registry.write(conn -> db.query(conn,
-                "SELECT package_id FROM attestations WHERE gitoid = ?", gitoid)
+                "SELECT a.package_id, a.attached_to FROM attestations a JOIN packages p "
+                    + "ON p.id = a.package_id WHERE a.gitoid = ? AND p.status <> 'deleted'",
+                gitoid)
             .compose(rows -> {
+              // The same bytes kept already: nothing new. (Once their package is deleted, the
+              // same bytes again are a new attestation, in a new package.)
               if (rows.size() > 0) {
+                io.vertx.sqlclient.Row r = rows.iterator().next();
                 return Future.succeededFuture(new JsonObject().put("gitoid", gitoid)
-                    .put("package_id", rows.iterator().next().getString("package_id"))
+                    .put("package_id", r.getString("package_id"))
+                    .put("attached_to", r.getString("attached_to"))
                     .put("created", false));
               }
               String id = PackageIds.next(registry.clock());
@@ -77,7 +84,7 @@ public final class AttestationRegistry {
                       EventDraft.claimed(EventType.ATTESTATION_RECORDED, id, actor, ref,
                           recorded)))
                   .map(x -> new JsonObject().put("gitoid", gitoid).put("package_id", id)
-                      .put("created", true));
+                      .put("attached_to", ref.getString("attached_to")).put("created", true));
             })))
         .eventually(() -> registry.releaseLease(ref.getString("lease_id")));
   }

@@ -370,6 +370,10 @@ public abstract class ArchivistaApiContract {
     assertEquals(201, http.send("POST", "/v1/packages/" + pkg + "/attestations",
         HttpRequest.BodyPublishers.ofString(aboutManifest), "Content-Type", "application/json")
         .status());
+    Http.Response sameAgain = http.send("POST", "/v1/packages/" + pkg + "/attestations",
+        HttpRequest.BodyPublishers.ofString(aboutFile), "Content-Type", "application/json");
+    assertEquals(200, sameAgain.status(), "held already: " + sameAgain.text());
+    assertEquals(pkg, sameAgain.json().getString("attached_to"));
     JsonArray items = http.get("/v1/packages/" + pkg + "/attestations").json()
         .getJsonArray("items");
     assertEquals(2, items.size(), items.encode());
@@ -388,6 +392,44 @@ public abstract class ArchivistaApiContract {
         .getJsonObject(0).getJsonObject("node").getString("attachedTo"));
     assertCode(http.get("/v1/packages/" + "0".repeat(8) + "/attestations"), 404,
         "package_not_found");
+  }
+
+  @Test
+  @DisplayName("filters as ent means them: hasXWith of two conditions needs one row matching both; input-object variables; bounded lists")
+  void filterSemantics() throws Exception {
+    KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    JsonObject env = new JsonObject(envelope(witnessStatement("s", "5".repeat(64), "build"), key,
+        "a"));
+    env.getJsonArray("signatures").add(new JsonObject().put("keyid", "b")
+        .put("sig", env.getJsonArray("signatures").getJsonObject(0).getString("sig")));
+    String gitoid = upload("/upload", env.encode()).json().getString("gitoid");
+    JsonObject both = graphql("{ dsses(where: {hasSignaturesWith: [{keyID: \"a\"}, "
+        + "{keyID: \"b\"}]}) { totalCount } }", new JsonObject());
+    assertEquals(0, both.getJsonObject("data").getJsonObject("dsses").getInteger("totalCount"),
+        "no one signature has both key ids: " + both.encode());
+    JsonObject either = graphql("{ dsses(where: {hasSignaturesWith: {keyID: \"b\"}}) "
+        + "{ totalCount } }", new JsonObject());
+    assertEquals(1, either.getJsonObject("data").getJsonObject("dsses").getInteger("totalCount"));
+
+    JsonObject byVariable = graphql("query($w: DsseWhereInput) { dsses(where: $w) "
+        + "{ totalCount } }", new JsonObject().put("w", new JsonObject()
+            .put("hasStatementWith", new JsonObject().put("hasSubjectsWith", new JsonObject()
+                .put("name", "s")))));
+    assertNull(byVariable.getValue("errors"), byVariable.encode());
+    assertEquals(1, byVariable.getJsonObject("data").getJsonObject("dsses")
+        .getInteger("totalCount"));
+
+    JsonArray many = new JsonArray();
+    for (int i = 0; i < 1001; i++) {
+      many.add("v" + i);
+    }
+    JsonObject tooMany = graphql("query($v: [String!]) { dsses(where: {gitoidSha256In: $v}) "
+        + "{ totalCount } }", new JsonObject().put("v", many));
+    assertTrue(tooMany.getJsonArray("errors").getJsonObject(0).getString("message")
+        .contains("1000"), tooMany.encode());
+    assertEquals(gitoid, graphql("{ dsses { edges { node { gitoidSha256 } } } }",
+        new JsonObject()).getJsonObject("data").getJsonObject("dsses").getJsonArray("edges")
+        .getJsonObject(0).getJsonObject("node").getString("gitoidSha256"));
   }
 
   @Test
@@ -411,6 +453,11 @@ public abstract class ArchivistaApiContract {
     JsonObject all = graphql("{ dsses { totalCount edges { node { gitoidSha256 } } } }",
         new JsonObject());
     assertEquals(1, all.getJsonObject("data").getJsonObject("dsses").getInteger("totalCount"));
+    // The same bytes again, once deleted, are stored anew in a new package.
+    JsonObject again = upload("/upload", expired).json();
+    assertEquals(goneRef.getString("gitoid"), again.getString("gitoid"));
+    assertTrue(!goneRef.getString("package_id").equals(again.getString("package_id")));
+    assertEquals(200, http.get("/download/" + again.getString("gitoid")).status());
     assertEquals(keptRef.getString("gitoid"), all.getJsonObject("data").getJsonObject("dsses")
         .getJsonArray("edges").getJsonObject(0).getJsonObject("node").getString("gitoidSha256"));
   }

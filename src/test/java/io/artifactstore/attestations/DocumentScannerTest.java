@@ -91,6 +91,30 @@ class DocumentScannerTest {
   }
 
   @Test
+  @DisplayName("deep documents of long names read in one pass; names over 1024 characters and more than 16 signatures are refused")
+  void bounds() {
+    StringBuilder deep = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      deep.append("{\"").append(String.valueOf((char) ('a' + i % 26)).repeat(1000))
+          .append(i).append("\":");
+    }
+    deep.append("[").append("0,".repeat(20_000)).append("0]");
+    deep.append("}".repeat(100));
+    assertEquals(ScannedDocument.Kind.OTHER, scan(deep.toString(), 11).kind());
+    ApiException longName = assertThrows(ApiException.class,
+        () -> scan("{\"" + "n".repeat(1025) + "\": 1}", 12));
+    assertEquals(ErrorCode.INVALID_JSON, longName.code());
+    JsonArray sigs = new JsonArray();
+    for (int i = 0; i < DocumentScanner.MAX_SIGNATURES + 1; i++) {
+      sigs.add(new JsonObject().put("keyid", "k" + i).put("sig", "AQID"));
+    }
+    String envelope = new JsonObject().put("payloadType", "t").put("payload", "e30=")
+        .put("signatures", sigs).encode();
+    assertEquals(ErrorCode.INVALID_ENVELOPE,
+        assertThrows(ApiException.class, () -> scan(envelope, 13)).code());
+  }
+
+  @Test
   @DisplayName("bytes that are not one JSON document are invalid_json, whatever the split")
   void notJson() {
     for (String bad : new String[] {"", "   ", "{", "{\"a\":1}}", "{} {}", "nul", "{\"a\":01}",

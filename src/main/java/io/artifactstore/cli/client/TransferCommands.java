@@ -175,14 +175,26 @@ public final class TransferCommands {
         }
         HttpResponse<byte[]> signed = client.getBytes(ApiClient.packagePath(pkg)
             + "/manifest.intoto.json");
+        String signer;
         try {
           io.artifactstore.attestations.SignedManifests.Verified v =
               io.artifactstore.attestations.SignedManifests.verify(signed.body(), publicKey);
+          signer = v.keyid();
           manifest = v.manifest();
           actual = v.manifestDigest();
         } catch (IllegalArgumentException e) {
           throw new ClientException(ExitCodes.FAILED, "signed manifest of " + pkg + ": "
               + e.getMessage());
+        }
+        // The signature covers the package id: another package's genuine manifest is refused.
+        if (!pkg.equals(manifest.getString("package_id"))) {
+          throw new ClientException(ExitCodes.FAILED, "the server answered for package " + pkg
+              + " with the signed manifest of package " + manifest.getString("package_id"));
+        }
+        if (!json()) {
+          println("signed by " + signer + ": package " + pkg + " of "
+              + manifest.getString("producer") + " / " + manifest.getString("subject")
+              + ", finalized " + manifest.getString("finalized_at"));
         }
         if (!actual.equals(expected)) {
           problems.add("manifest: the signed manifest is " + actual + ", the package says "
