@@ -12,7 +12,9 @@ import io.artifactstore.db.Database;
 import io.artifactstore.db.Migrations;
 import io.artifactstore.hashing.Blake3Kernels;
 import io.artifactstore.http.ClientGone;
+import io.artifactstore.http.FileRefCache;
 import io.artifactstore.http.HttpVerticle;
+import io.artifactstore.cluster.ClusterVerticle;
 import io.artifactstore.integration.BridgeVerticle;
 import io.artifactstore.integration.GatewayVerticle;
 import io.artifactstore.integration.NotifierVerticle;
@@ -169,7 +171,10 @@ public final class Application {
         new AttestationUploads(vertx, uploads, config.attestations());
     BlobSender sender = new BlobSender(backends);
     metrics.storageSpace(backends.all());
-    return vertx.deployVerticle(new RegistryVerticle(config, clock, db, signingKeys)).onSuccess(ids::add)
+    FileRefCache fileRefs = new FileRefCache();
+    return vertx.deployVerticle(new ClusterVerticle(config, db, fileRefs)).onSuccess(ids::add)
+        .compose(id -> vertx.deployVerticle(new RegistryVerticle(config, clock, db, signingKeys)))
+        .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new SecurityVerticle(config, clock, db)))
@@ -191,7 +196,7 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(
             () -> new HttpVerticle(config, uploads, attestationUploads, sender, metrics, callers,
                 authenticator,
-                clock, port::set, managementPort::set),
+                clock, fileRefs, port::set, managementPort::set),
             new DeploymentOptions().setInstances(instances)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .onSuccess(ids::add)

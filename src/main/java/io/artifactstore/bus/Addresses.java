@@ -22,8 +22,13 @@ public final class Addresses {
   public static final String STATS = "registry.stats";
   public static final String BLOB_LOCATE = "registry.blob.locate";
   public static final String REGISTRY_HEALTH = "registry.health";
-  /** Published after commits that change what may be served: {@link CacheInvalidation}. */
+  /**
+   * Sent after commits that change what may be served ({@link CacheInvalidation}); answered
+   * once every server on the database dropped what it names (see cluster.ClusterVerticle).
+   */
   public static final String CACHE_INVALIDATE = "registry.cache.invalidate";
+  /** Published (no body) when another server committed events to the shared log. */
+  public static final String EVENTS_APPENDED = "cluster.events-appended";
 
   /** Leases content for an upload about to commit it (see retention.Reclaimer). */
   public static final String BLOB_RESERVE = "registry.blob.reserve";

@@ -5,11 +5,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Published on {@link Addresses#CACHE_INVALIDATE} by the control plane after a commit that
+ * Sent to {@link Addresses#CACHE_INVALIDATE} by the control plane after a commit that
  * changes what may be served: packages whose state changed (finalized, extended, deleted,
- * failed) and content whose reclamation started. Every server component that caches file
- * references drops what it holds of them. The message names what changed, never what to do,
- * so that it can be relayed between servers sharing a database as it is.
+ * failed) and content whose reclamation started. Every server sharing the database drops what
+ * it caches of them before the request that made the change answers. The message names what
+ * changed, never what to do, so that it is relayed between servers as it is.
  *
  * @param packages ids of packages that changed
  * @param blobs SHA-256 hex digests of content being reclaimed

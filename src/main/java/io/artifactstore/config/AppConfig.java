@@ -44,8 +44,17 @@ public record AppConfig(
    */
   public record Tls(java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {}
 
-  /** A {@code sqlite:<file>} or {@code postgresql://...} URL and the pool size. */
-  public record Database(String url, int poolSize) {
+  /**
+   * A {@code sqlite:<file>} or {@code postgresql://...} URL and the pool size. With PostgreSQL,
+   * {@code peerAckTimeout} bounds how long a change that invalidates cached file locations waits
+   * for every other server on the database to confirm it dropped them.
+   */
+  public record Database(String url, int poolSize, Duration peerAckTimeout) {
+
+    /** A database with the default peer acknowledgement timeout (5 s). */
+    public Database(String url, int poolSize) {
+      this(url, poolSize, Duration.ofSeconds(5));
+    }
 
     public boolean isPostgres() {
       return url.startsWith("postgresql://") || url.startsWith("postgres://");

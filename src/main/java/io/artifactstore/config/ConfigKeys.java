@@ -28,6 +28,7 @@ public final class ConfigKeys {
 
   public static final String DATABASE_URL = "database.url";
   public static final String DATABASE_POOL_SIZE = "database.pool_size";
+  public static final String DATABASE_PEER_ACK_TIMEOUT = "database.peer_ack_timeout";
 
   public static final String STORAGE_DEFAULT_BACKEND = "storage.default_backend";
   /** Section of backends by id; each entry has a {@code type} and options of that type. */

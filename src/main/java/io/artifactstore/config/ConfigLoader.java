@@ -188,7 +188,8 @@ public final class ConfigLoader {
           "must be sqlite:<file> or postgresql://user:password@host:port/database");
     }
     AppConfig.Database database =
-        new AppConfig.Database(url, intIn(c, ConfigKeys.DATABASE_POOL_SIZE, 1, 256));
+        new AppConfig.Database(url, intIn(c, ConfigKeys.DATABASE_POOL_SIZE, 1, 256),
+            positiveDuration(c, ConfigKeys.DATABASE_PEER_ACK_TIMEOUT));
 
     JsonObject backends = section(c, ConfigKeys.STORAGE_BACKENDS);
     if (backends.isEmpty()) {

@@ -159,6 +159,24 @@ public final class Database {
     return query(conn, "SELECT pg_advisory_xact_lock(?)", EVENT_LOG_LOCK).mapEmpty();
   }
 
+  /** The PostgreSQL channel the servers on one database talk on (see cluster.PeerChannel). */
+  public static final String PEER_CHANNEL = "artifactstore";
+
+  /** What an appending transaction sends on {@link #PEER_CHANNEL}. */
+  public static final String EVENTS_APPENDED = "{\"kind\":\"events\"}";
+
+  /**
+   * On PostgreSQL, tells every server listening on {@link #PEER_CHANNEL} that the event log
+   * grew, when (and only if) the transaction of {@code conn} commits; identical notifications of
+   * one transaction are delivered once. SQLite needs nothing: its database has one server.
+   */
+  public Future<Void> announceAppend(SqlConnection conn) {
+    if (dialect == Dialect.SQLITE) {
+      return Future.succeededFuture();
+    }
+    return query(conn, "SELECT pg_notify(?, ?)", PEER_CHANNEL, EVENTS_APPENDED).mapEmpty();
+  }
+
   /** Key of the PostgreSQL advisory lock held by the server checking integrity. */
   public static final long INTEGRITY_LOCK = 0x4172746966616376L;
 

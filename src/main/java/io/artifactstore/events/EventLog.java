@@ -82,6 +82,7 @@ public final class EventLog {
                   db.binary(appended.payload()), db.binary(appended.payloadDigest()),
                   db.binary(appended.chainDigest()))
               .compose(r -> projector.apply(conn, appended))
+              .compose(r -> db.announceAppend(conn))
               .map(appended);
         });
   }

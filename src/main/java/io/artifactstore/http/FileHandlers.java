@@ -2,7 +2,6 @@ package io.artifactstore.http;
 
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
-import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.dataplane.Uploads;
 import io.artifactstore.error.ApiException;
@@ -35,10 +34,11 @@ final class FileHandlers {
   private final Uploads uploads;
   private final Downloads downloads;
   private final CallerLimits callers;
-  private final FileRefCache cache = new FileRefCache();
+  private final FileRefCache cache;
 
   FileHandlers(Vertx vertx, AppConfig config, Uploads uploads, Downloads downloads,
-      CallerLimits callers) {
+      CallerLimits callers, FileRefCache cache) {
+    this.cache = cache;
     this.vertx = vertx;
     this.config = config;
     this.uploads = uploads;
@@ -147,11 +147,6 @@ final class FileHandlers {
             .put("package", ctx.pathParam("id")).put("path", logicalPath(ctx)))
         .map(ref -> Optional.of(Downloads.validators(ref)))
         .recover(Resources.absentOn(ErrorCode.FILE_NOT_FOUND));
-  }
-
-  /** Drops cached references of what changed. */
-  void invalidate(CacheInvalidation change) {
-    cache.invalidate(change);
   }
 
   /** Routing-context key set once {@code 100 Continue} has been sent. */

@@ -1,23 +1,24 @@
 package io.artifactstore.http;
 
 import io.artifactstore.bus.CacheInvalidation;
+import io.artifactstore.cluster.LocationCache;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * References of files in finalized packages, kept by each HTTP verticle so that repeated
- * downloads skip the registry round trip. A finalized package's files never change; the
- * control plane publishes a {@link io.artifactstore.bus.CacheInvalidation} after every commit
- * that changes a package's state (a deletion, say) or starts reclaiming content, and the
- * entries of those packages and that content are dropped. That message reaches this server
- * only; entries also expire after {@link #TTL_NANOS}, which bounds how long another server
- * sharing the database may answer for a package deleted here. Serving never depends on an entry
- * being current: downloads open the bytes before they answer and look the file up again when
- * the bytes are gone. Confined to its verticle's event loop.
+ * References of files in finalized packages, kept by the server (one cache for its HTTP
+ * verticles) so that repeated downloads skip the registry round trip. A finalized package's
+ * files never change; after every commit that changes a package's state (a deletion, say) or
+ * starts reclaiming content, the control plane has the entries of those packages and that
+ * content dropped here and on every other server on the database before it answers
+ * (cluster.ClusterVerticle). While this server cannot hear the others it keeps nothing
+ * ({@link #distrust}). Entries also expire after {@link #TTL_NANOS}, a bound for a server that
+ * did not confirm in time. Serving never depends on an entry being current: downloads open the
+ * bytes before they answer and look the file up again when the bytes are gone. Thread-safe.
  */
-final class FileRefCache {
+public final class FileRefCache implements LocationCache {
 
   /** Entries per verticle; a reference is a few hundred bytes. */
   static final int CAPACITY = 10_000;
@@ -30,6 +31,9 @@ final class FileRefCache {
   /** Counts invalidations: a lookup that started before one may carry what it dropped. */
   private long generation;
 
+  /** Whether entries may be kept: false while the server cannot hear the other servers. */
+  private boolean trusted = true;
+
   private final Map<String, Cached> entries = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
@@ -37,7 +41,7 @@ final class FileRefCache {
     }
   };
 
-  JsonObject get(String pkg, String path) {
+  synchronized JsonObject get(String pkg, String path) {
     String key = key(pkg, path);
     Cached e = entries.get(key);
     if (e == null) {
@@ -51,7 +55,7 @@ final class FileRefCache {
   }
 
   /** The current generation, to pass back to {@link #offer} with the answer of a lookup. */
-  long generation() {
+  synchronized long generation() {
     return generation;
   }
 
@@ -60,27 +64,40 @@ final class FileRefCache {
    * {@link #generation}), if its package is finalized and nothing was invalidated since the
    * lookup started: the answer may predate the invalidation.
    */
-  void offer(JsonObject ref, long startedAt) {
-    if (startedAt == generation && "finalized".equals(ref.getString("package_status"))) {
+  synchronized void offer(JsonObject ref, long startedAt) {
+    if (trusted && startedAt == generation && "finalized".equals(ref.getString("package_status"))) {
       entries.put(key(ref.getString("package"), ref.getString("path")),
           new Cached(ref, System.nanoTime()));
     }
   }
 
-  void invalidate(String pkg) {
+  synchronized void invalidate(String pkg) {
     generation++;
     String prefix = pkg + '\u0000';
     entries.keySet().removeIf(k -> k.startsWith(prefix));
   }
 
   /** Drops what {@code change} names. */
-  void invalidate(CacheInvalidation change) {
+  @Override
+  public synchronized void invalidate(CacheInvalidation change) {
     generation++;
     change.packages().forEach(this::invalidate);
     if (!change.blobs().isEmpty()) {
       Set<String> blobs = Set.copyOf(change.blobs());
       entries.values().removeIf(e -> blobs.contains(e.ref().getString("sha256")));
     }
+  }
+
+  @Override
+  public synchronized void distrust() {
+    trusted = false;
+    generation++;
+    entries.clear();
+  }
+
+  @Override
+  public synchronized void trust() {
+    trusted = true;
   }
 
   private static String key(String pkg, String path) {

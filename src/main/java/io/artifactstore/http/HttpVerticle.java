@@ -54,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
   private final java.time.Clock clock;
   private final IntConsumer boundManagementPort;
   private final CallerLimits callers;
+  private final FileRefCache fileRefs;
   private HttpServer server;
   private HttpServer management;
 
@@ -63,12 +64,14 @@ public final class HttpVerticle extends VerticleBase {
    * {@code boundPort} is told the port once listening (useful when configured as 0), and
    * {@code boundManagementPort} the management listener's;
    * {@code authenticator} (shared by every HTTP verticle) identifies callers, and
-   * {@code callers} holds their limits.
+   * {@code callers} holds their limits; {@code fileRefs} is the server's cache of file
+   * references (shared by every HTTP verticle, invalidated by cluster.ClusterVerticle).
    */
   public HttpVerticle(AppConfig config, Uploads uploads, AttestationUploads attestationUploads,
       BlobSender sender, Metrics metrics, CallerLimits callers, Authenticator authenticator,
-      java.time.Clock clock,
+      java.time.Clock clock, FileRefCache fileRefs,
       IntConsumer boundPort, IntConsumer boundManagementPort) {
+    this.fileRefs = fileRefs;
     this.boundManagementPort = boundManagementPort;
     this.callers = callers;
     this.authenticator = authenticator;
@@ -202,7 +205,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     Downloads downloads = new Downloads(sender, metrics);
     PackageHandlers packages = new PackageHandlers(vertx);
-    FileHandlers files = new FileHandlers(vertx, config, uploads, downloads, callers);
+    FileHandlers files = new FileHandlers(vertx, config, uploads, downloads, callers, fileRefs);
     BlobHandlers blobs = new BlobHandlers(vertx, downloads);
     OpsHandlers ops = new OpsHandlers(vertx,
         metrics.registry() instanceof PrometheusMeterRegistry p ? p : null,
@@ -307,8 +310,6 @@ public final class HttpVerticle extends VerticleBase {
     api.at("/openapi.yaml").get(everyone, ops::openApi).done();
     api.at("/v1/openapi.yaml").get(everyone, ops::openApi).done();
 
-    vertx.eventBus().<JsonObject>consumer(Addresses.CACHE_INVALIDATE,
-        m -> files.invalidate(CacheInvalidation.fromJson(m.body())));
     ErrorHandling.install(router);
     return router;
   }

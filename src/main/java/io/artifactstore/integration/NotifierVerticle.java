@@ -1,5 +1,6 @@
 package io.artifactstore.integration;
 
+import io.artifactstore.bus.Addresses;
 import io.artifactstore.db.Database;
 import io.artifactstore.events.Event;
 import io.artifactstore.events.EventLog;
@@ -22,9 +23,12 @@ import java.util.logging.Logger;
  * answers {@link BusApi#EVENTS_SINCE} from the log.
  *
  * <p>It tails the log rather than being told each event: after every transaction of this
- * process that commits ({@link Database#onCommitted}) it reads the events after the last one it
- * published and publishes them, and every {@value #POLL_MS} ms it looks again, for events that
- * other processes appended (the CLI's {@code fsck --repair}, other servers on one PostgreSQL).
+ * process that commits ({@link Database#onCommitted}) and whenever another server on the same
+ * PostgreSQL database announces an append ({@link Addresses#EVENTS_APPENDED}) it reads the
+ * events after the last one it published and publishes them; every {@value #POLL_MS} ms it
+ * looks again, for what no announcement covers (the CLI's {@code fsck --repair} on SQLite, an
+ * announcement lost while the database connection was down). Every server publishes every
+ * event of the shared log to its own consumers.
  * One reader at a time, so the order on the bus is the log's. It starts at the log's head:
  * history is read with {@code events.since}.
  */
@@ -62,6 +66,7 @@ public final class NotifierVerticle extends VerticleBase {
       published = seq;
       db.onCommitted(() -> here.runOnContext(v -> publishNew()));
       timer = vertx.setPeriodic(POLL_MS, id -> publishNew());
+      vertx.eventBus().consumer(Addresses.EVENTS_APPENDED, m -> publishNew());
       return PublicAddresses.serve(vertx, authenticator, callers, BusApi.EVENTS_SINCE, (who, body) -> {
         Authorization.requireUnscoped(who, Role.READER);
         return since(EventsSince.fromJson(body));

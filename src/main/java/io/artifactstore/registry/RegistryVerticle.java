@@ -65,7 +65,8 @@ public final class RegistryVerticle extends VerticleBase {
         serve(Addresses.BLOB_SIZE_HELD, m -> registry.holdsSize(m.getLong("size")))
             .completion(),
         serve(Addresses.PACKAGE_FINALIZE,
-            m -> registry.finalizePackage(m.getString("id"), m).onSuccess(this::changed))
+            m -> registry.finalizePackage(m.getString("id"), m)
+                .compose(pkg -> changed(pkg.getString("id")).map(pkg)))
             .completion(),
         serve(Addresses.PACKAGE_MANIFEST, m -> registry.manifest(m.getString("id")))
             .completion(),
@@ -84,10 +85,13 @@ public final class RegistryVerticle extends VerticleBase {
         serve(Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
   }
 
-  /** Tells whoever caches file references to drop what they hold of the package. */
-  private void changed(JsonObject pkg) {
-    vertx.eventBus().publish(Addresses.CACHE_INVALIDATE,
-        CacheInvalidation.ofPackage(pkg.getString("id")).toJson());
+  /**
+   * Has every server drop what it caches of the package; completes when they did (or were
+   * waited for long enough), never fails.
+   */
+  private Future<Void> changed(String id) {
+    return Bus.request(vertx, Addresses.CACHE_INVALIDATE, CacheInvalidation.ofPackage(id).toJson())
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** Serves {@code address}; database outages become {@code database_unavailable}. */

@@ -58,7 +58,8 @@ public final class RetentionVerticle extends VerticleBase {
         serve(Addresses.RETENTION_STATUS, m -> retention.status(m.getString("id")))
             .completion(),
         serve(Addresses.RETENTION_EXTEND,
-            m -> retention.extend(m.getString("id"), m).onSuccess(v -> changed(m))).completion(),
+            m -> retention.extend(m.getString("id"), m)
+                .compose(r -> changed(m).map(r))).completion(),
         serve(Addresses.HOLD_PLACE, m -> retention.placeHold(m.getString("id"), m))
             .completion(),
         serve(Addresses.HOLD_RELEASE,
@@ -80,10 +81,10 @@ public final class RetentionVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> delete(JsonObject req) {
-    return retention.delete(req.getString("id"), req).onSuccess(tombstone -> {
-      changed(req);
-      reclaim().onFailure(e -> LOG.log(Level.WARNING, "reclamation after a delete failed", e));
-    });
+    return retention.delete(req.getString("id"), req).compose(tombstone -> changed(req)
+        .onSuccess(v -> reclaim().onFailure(e ->
+            LOG.log(Level.WARNING, "reclamation after a delete failed", e)))
+        .map(tombstone));
   }
 
   /**
@@ -111,11 +112,9 @@ public final class RetentionVerticle extends VerticleBase {
     return retention.failAbandoned()
         .compose(failed -> {
           report.put("failed_abandoned", failed);
-          if (!failed.isEmpty()) {
-            vertx.eventBus().publish(Addresses.CACHE_INVALIDATE, new CacheInvalidation(
-                failed.stream().map(String::valueOf).toList(), List.of()).toJson());
-          }
-          return retention.eligibleReport(SWEEP_LIMIT);
+          return invalidate(new CacheInvalidation(
+              failed.stream().map(String::valueOf).toList(), List.of()))
+              .compose(v -> retention.eligibleReport(SWEEP_LIMIT));
         })
         .compose(eligible -> {
           report.put("kept", eligible.getJsonArray("kept"));
@@ -128,9 +127,9 @@ public final class RetentionVerticle extends VerticleBase {
             JsonObject req = new JsonObject().put("id", id).put("actor", "system:sweeper")
                 .put("reason", "retention expired");
             chain = chain.compose(v -> retention.delete(id, req)
-                .onSuccess(t -> {
+                .compose(t -> {
                   deleted.add(id);
-                  changed(req);
+                  return changed(req);
                 })
                 .otherwise(e -> {
                   LOG.log(Level.INFO, "sweep kept " + id + ": " + e.getMessage());
@@ -146,15 +145,14 @@ public final class RetentionVerticle extends VerticleBase {
   /** Reclaims unreferenced blobs: {@code {blobs, bytes}}. */
   Future<JsonObject> reclaim() {
     return reclaimer.start(RECLAIM_BATCH).compose(blobs -> {
-      // Marked reclaiming: no longer served by the registry; caches drop them before the bytes go.
+      // Marked reclaiming: no longer served by the registry; every server's cache drops them
+      // before the bytes go.
       List<String> digests = new java.util.ArrayList<>();
       for (int i = 0; i < blobs.size(); i++) {
         digests.add(blobs.getJsonObject(i).getString("sha256"));
       }
-      if (!digests.isEmpty()) {
-        vertx.eventBus().publish(Addresses.CACHE_INVALIDATE,
-            CacheInvalidation.ofBlobs(digests).toJson());
-      }
+      return invalidate(CacheInvalidation.ofBlobs(digests)).map(blobs);
+    }).compose(blobs -> {
       JsonObject totals = new JsonObject().put("blobs", 0).put("bytes", 0L);
       Future<?> chain = Future.succeededFuture();
       for (int i = 0; i < blobs.size(); i++) {
@@ -181,9 +179,20 @@ public final class RetentionVerticle extends VerticleBase {
         .compose(r -> removeBytes(locations, i + 1));
   }
 
-  private void changed(JsonObject req) {
-    vertx.eventBus().publish(Addresses.CACHE_INVALIDATE,
-        CacheInvalidation.ofPackage(req.getString("id")).toJson());
+  private Future<Void> changed(JsonObject req) {
+    return invalidate(CacheInvalidation.ofPackage(req.getString("id")));
+  }
+
+  /**
+   * Has every server drop what it caches of {@code change}; completes when they did (or were
+   * waited for long enough), never fails. Nothing to do for an empty change.
+   */
+  private Future<Void> invalidate(CacheInvalidation change) {
+    if (change.packages().isEmpty() && change.blobs().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return Bus.request(vertx, Addresses.CACHE_INVALIDATE, change.toJson())
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** Serves {@code address}; database outages become {@code database_unavailable}. */
