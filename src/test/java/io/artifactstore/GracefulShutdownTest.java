@@ -84,13 +84,21 @@ class GracefulShutdownTest {
   }
 
   @Test
-  @DisplayName("an upload in flight at SIGTERM finishes within the grace period; the server stops accepting and exits 0")
+  @DisplayName("an upload in flight at SIGTERM finishes within the grace period; the server stops accepting, is unready while it drains, and exits 0")
   void uploadFinishesWithinGrace() throws Exception {
     byte[] body = new byte[SIZE];
     new Random(1).nextBytes(body);
     String id;
     String url;
-    try (ServerProcess server = ServerProcess.start(dir, config("PT60S"), "first")) {
+    int managementPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      managementPort = free.getLocalPort();
+    }
+    JsonObject withManagement = config("PT60S").put("management", new JsonObject()
+        .put("enabled", true).put("host", "127.0.0.1").put("port", managementPort));
+    try (ServerProcess server = ServerProcess.start(dir, withManagement, "first")) {
+      Http management = new Http("http://127.0.0.1:" + managementPort);
+      assertEquals(200, management.get("/health/ready").status());
       Http http = new Http(server.baseUrl());
       id = http.postJson("/v1/packages", "{\"producer\":\"p\",\"subject\":\"s\"}").json()
           .getString("id");
@@ -98,6 +106,10 @@ class GracefulShutdownTest {
       try (Socket upload = startUpload(server.port(), url, body)) {
         server.terminate();
         awaitNotAccepting(server.port());
+        // Draining: the load balancer's probe says not ready while the upload finishes.
+        Http.Response ready = management.get("/health/ready");
+        assertEquals(503, ready.status(), ready.text());
+        assertEquals("draining", ready.json().getString("reason"));
         OutputStream out = upload.getOutputStream();
         out.write(body, body.length / 2, body.length - body.length / 2);
         out.flush();

@@ -57,6 +57,8 @@ public final class HttpVerticle extends VerticleBase {
   private final FileRefCache fileRefs;
   private HttpServer server;
   private HttpServer management;
+  /** Set when the stop begins: readiness answers 503 from then on. */
+  private volatile boolean draining;
 
   /**
    * {@code uploads} and {@code sender} are the data plane's ways in and out (shared by every
@@ -132,10 +134,12 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * Stops accepting connections, gives requests in flight (uploads above all) the grace period
    * of {@code http.shutdown_grace} to finish, then closes what is left; an upload cut off then
-   * is cancelled and leaves nothing behind.
+   * is cancelled and leaves nothing behind. From the start, {@code /health/ready} answers 503
+   * (on the management listener, which answers until the API has drained).
    */
   @Override
   public Future<?> stop() {
+    draining = true;
     Future<?> api = server == null ? Future.succeededFuture()
         : server.shutdown(config.http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     // Health and metrics answer until the API has drained, then go.
@@ -172,7 +176,7 @@ public final class HttpVerticle extends VerticleBase {
     AccessControl.Policy operators = role.isEmpty() ? AccessControl.anyone()
         : AccessControl.service(Role.of(role));
     api.at("/health").get(operators, ops::health).done();
-    api.at("/health/ready").get(AccessControl.anyone(), ops::health).done();
+    api.at("/health/ready").get(AccessControl.anyone(), ops::ready).done();
     api.at("/health/live").get(AccessControl.anyone(), ops::live).done();
     if (metrics.registry() instanceof PrometheusMeterRegistry) {
       api.at("/metrics").get(operators, ops::metrics).done();
@@ -196,7 +200,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(access::authenticate);
     operations(new Resources(router, access), new OpsHandlers(vertx,
         metrics.registry() instanceof PrometheusMeterRegistry p ? p : null,
-        authenticator.describe()));
+        authenticator.describe(), () -> draining));
     ErrorHandling.install(router);
     return router;
   }
@@ -209,7 +213,7 @@ public final class HttpVerticle extends VerticleBase {
     BlobHandlers blobs = new BlobHandlers(vertx, downloads);
     OpsHandlers ops = new OpsHandlers(vertx,
         metrics.registry() instanceof PrometheusMeterRegistry p ? p : null,
-        authenticator.describe());
+        authenticator.describe(), () -> draining);
     RetentionHandlers retention = new RetentionHandlers(vertx);
     BodyHandler json = BodyHandler.create(false)
         .setBodyLimit(config.http().maxJsonBodyBytes())

@@ -27,9 +27,15 @@ final class OpsHandlers {
   private final PrometheusMeterRegistry prometheus;
 
   private final JsonObject security;
+  private final java.util.function.BooleanSupplier draining;
 
-  /** {@code security} is reported as is by {@code /health}: how callers are authenticated. */
-  OpsHandlers(Vertx vertx, PrometheusMeterRegistry prometheus, JsonObject security) {
+  /**
+   * {@code security} is reported as is by {@code /health}: how callers are authenticated;
+   * {@code draining} says that the server is stopping.
+   */
+  OpsHandlers(Vertx vertx, PrometheusMeterRegistry prometheus, JsonObject security,
+      java.util.function.BooleanSupplier draining) {
+    this.draining = draining;
     this.security = security;
     this.openApi = resource("docs/openapi.yaml");
     this.prometheus = prometheus;
@@ -67,6 +73,21 @@ final class OpsHandlers {
       return new Representation(result.getUp() ? 200 : 503, "application/json", json.toBuffer(),
           null, null);
     });
+  }
+
+  /**
+   * {@code GET /health/ready}: as {@code /health}, and 503 {@code {status: DOWN, outcome: DOWN,
+   * reason: "draining", checks: []}} once the server is stopping, so that a load balancer sends no new
+   * requests to it while it finishes those in flight.
+   */
+  Future<Representation> ready(RoutingContext ctx) {
+    if (draining.getAsBoolean()) {
+      return Future.succeededFuture(new Representation(503, "application/json",
+          new JsonObject().put("status", "DOWN").put("outcome", "DOWN")
+              .put("reason", "draining").put("checks", new io.vertx.core.json.JsonArray())
+              .toBuffer(), null, null));
+    }
+    return health(ctx);
   }
 
   private static JsonObject hashing() {

@@ -44,21 +44,35 @@ abstract class HttpApiContract {
 
   TestServer server;
   Http http;
+  /** The port the tests that write raw HTTP/1.1 on a socket connect to. */
+  int wirePort;
 
   abstract TestDatabases.Kind database();
 
   @BeforeAll
-  void startServer(@TempDir Path tempDir) {
+  void startServer(@TempDir Path tempDir) throws Exception {
     dir = tempDir;
+    start();
+  }
+
+  /** The limits every run of the suite uses. */
+  static void limits(JsonObject json) {
+    JsonObject limits = json.getJsonObject("limits", new JsonObject());
+    json.put("limits", limits.put("max_path_depth", 8).put("max_metadata_bytes", 4096));
+  }
+
+  /** Starts what the suite talks to and sets {@link #http} and {@link #wirePort}. */
+  void start() throws Exception {
     server = TestServer.start(database(), dir, json -> {
-      json.getJsonObject("limits").put("max_path_depth", 8).put("max_metadata_bytes", 4096);
+      limits(json);
       configure(json);
     });
     http = new Http(server.baseUrl());
+    wirePort = server.port();
   }
 
   @AfterAll
-  void stopServer() {
+  void stopServer() throws Exception {
     if (server != null) {
       server.close();
     }
@@ -113,9 +127,11 @@ abstract class HttpApiContract {
   }
 
   /** The server's count of uploads with {@code outcome}, from /metrics. */
+  /** The uploads counted with {@code outcome} by the server on {@link #wirePort}. */
   double uploads(String outcome) {
     String prefix = "artifactstore_uploads_total{outcome=\"" + outcome + "\"} ";
-    for (String line : http.get("/metrics").text().split("\n")) {
+    Http wire = new Http("http://127.0.0.1:" + wirePort);
+    for (String line : wire.get("/metrics").text().split("\n")) {
       if (line.startsWith(prefix)) {
         return Double.parseDouble(line.substring(prefix.length()).trim());
       }
@@ -390,7 +406,7 @@ abstract class HttpApiContract {
 
   /** A PUT sent byte for byte as written, without the client normalizing the path. */
   Http.Response rawPut(String path, byte[] body) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
+    try (Socket s = new Socket("127.0.0.1", wirePort)) {
       OutputStream out = s.getOutputStream();
       out.write(("PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length
           + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -537,7 +553,7 @@ abstract class HttpApiContract {
     String id = createPackage();
     long before = blobCount();
     double aborted = uploads("aborted");
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
+    try (Socket s = new Socket("127.0.0.1", wirePort)) {
       OutputStream out = s.getOutputStream();
       out.write(("PUT /v1/packages/" + id + "/files/partial.bin HTTP/1.1\r\nHost: localhost\r\n"
           + "Expect: 100-continue\r\nContent-Length: 10000000\r\n\r\n")
@@ -595,7 +611,7 @@ abstract class HttpApiContract {
   void expectContinue() throws Exception {
     String id = createPackage();
     byte[] body = random(5000, 12);
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
+    try (Socket s = new Socket("127.0.0.1", wirePort)) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       out.write(("PUT /v1/packages/" + id + "/files/continued HTTP/1.1\r\nHost: localhost\r\n"
@@ -617,7 +633,7 @@ abstract class HttpApiContract {
     assertArrayEquals(body, http.get("/v1/packages/" + id + "/files/continued").body());
 
     assertEquals(200, http.postJson("/v1/packages/" + id + "/finalize", "").status());
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
+    try (Socket s = new Socket("127.0.0.1", wirePort)) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(("PUT /v1/packages/" + id + "/files/refused HTTP/1.1\r\n"
           + "Host: localhost\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.artifactstore.support.BridgeFrames;
 import io.artifactstore.support.Http;
 import io.artifactstore.support.Processes;
 import io.artifactstore.support.TestDatabases;
@@ -100,12 +101,12 @@ class BridgeTest {
           .put("roles", new io.vertx.core.json.JsonArray().add("reader"))
           .put("producer_scope", new io.vertx.core.json.JsonArray().add("ci-*")));
       String producer = server.token("ci", "producer");
-      try (Frames none = new Frames(port); Frames narrow = new Frames(port);
-          Frames bogus = new Frames(port); Frames ok = new Frames(port)) {
+      try (BridgeFrames none = new BridgeFrames(port); BridgeFrames narrow = new BridgeFrames(port);
+          BridgeFrames bogus = new BridgeFrames(port); BridgeFrames ok = new BridgeFrames(port)) {
         none.register(null);
         narrow.register(scoped);
         bogus.register("not-a-token");
-        for (Frames refused : List.of(none, narrow, bogus)) {
+        for (BridgeFrames refused : List.of(none, narrow, bogus)) {
           JsonObject answer = refused.next();
           assertEquals("err", answer.getString("type"), answer.encode());
         }
@@ -119,51 +120,12 @@ class BridgeTest {
           assertEquals(BusApi.EVENTS, note.getString("address"), note.encode());
         } while (!id.equals(note.getJsonObject("body").getString("package_id")));
         assertEquals("package.created", note.getJsonObject("body").getString("type"));
-        for (Frames refused : List.of(none, narrow, bogus)) {
+        for (BridgeFrames refused : List.of(none, narrow, bogus)) {
           refused.send(new JsonObject().put("type", "ping"));
           JsonObject answer = refused.next();
           assertEquals("pong", answer.getString("type"), answer.encode());
         }
       }
-    }
-  }
-
-  /** The bridge's framing: a 4-byte big-endian length, then a JSON object. */
-  private static final class Frames implements AutoCloseable {
-    private final Socket socket;
-    private final java.io.DataInputStream in;
-
-    Frames(int port) throws Exception {
-      socket = new Socket("127.0.0.1", port);
-      socket.setSoTimeout(30_000);
-      in = new java.io.DataInputStream(socket.getInputStream());
-    }
-
-    void register(String token) throws Exception {
-      JsonObject frame = new JsonObject().put("type", "register").put("address", BusApi.EVENTS);
-      if (token != null) {
-        frame.put("headers", new JsonObject().put("authorization", "Bearer " + token));
-      }
-      send(frame);
-    }
-
-    void send(JsonObject frame) throws Exception {
-      byte[] data = frame.encode().getBytes(StandardCharsets.UTF_8);
-      var out = new java.io.DataOutputStream(socket.getOutputStream());
-      out.writeInt(data.length);
-      out.write(data);
-      out.flush();
-    }
-
-    JsonObject next() throws Exception {
-      byte[] data = new byte[in.readInt()];
-      in.readFully(data);
-      return new JsonObject(new String(data, StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void close() throws Exception {
-      socket.close();
     }
   }
 
