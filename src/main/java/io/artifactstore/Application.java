@@ -54,7 +54,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One running server: the storage backends and the database, then the control plane (registry,
+ * One running server: the storage backends (claimed: a local root is locked against a second
+ * server) and the database, then the control plane (registry,
  * retention, security), then the data plane, then the HTTP verticles, deployed in that order and stopped
  * in the reverse order, the database last.
  */
@@ -111,7 +112,10 @@ public final class Application {
   }
 
   /**
-   * Migrates the schema (on a worker thread) and deploys everything on {@code vertx}.
+   * Starts and claims the storage backends ({@link StorageBackends#claim}), migrates the schema
+   * (on a worker thread) and deploys everything on {@code vertx}. Fails, having closed what it
+   * started, with the first failure: a {@link io.artifactstore.storage.StorageException} whose
+   * message names the holder when another server holds a local root.
    */
   public static Future<Application> start(Vertx vertx, AppConfig config, Clock clock,
       PrometheusMeterRegistry registry) {
@@ -134,27 +138,55 @@ public final class Application {
     AtomicInteger port = new AtomicInteger();
     java.util.concurrent.atomic.AtomicReference<SigningKeys> signingKeys =
         new java.util.concurrent.atomic.AtomicReference<>();
-    return vertx.executeBlocking(() -> {
-          Migrations.apply(config.database());
-          signingKeys.set(config.attestations().signingKeysFile().isEmpty() ? null
-              : SigningKeys.load(config.attestations().signingKeysFile().get(), clock));
-          return LinkSigner.load(config.security().links().keysFile(), clock);
-        })
-        .compose(links -> StorageBackends.create(vertx, config.storage().defaultBackend(),
-            config.storage().backends()).map(backends -> java.util.Map.entry(backends, links)))
-        .compose(started -> {
-          StorageBackends backends = started.getKey();
-          LinkSigner links = started.getValue();
-          // One pool for the control plane: SQLite has one writer, and one connection.
-          Database db = Database.open(vertx, config.database());
-          OidcVerifier oidc = config.security().oidc()
-              .map(o -> new OidcVerifier(vertx, o)).orElse(null);
-          Authenticator authenticator = new Authenticator(vertx, anonymous,
-              config.security().tokenCacheTtl(), clock, oidc, links);
-          return (oidc == null ? Future.<Void>succeededFuture() : oidc.start())
-              .compose(v -> deployAll(vertx, config, clock, metrics, instances, port, backends,
-                  db, authenticator, signingKeys.get()));
-        });
+    return StorageBackends.create(vertx, config.storage().defaultBackend(),
+            config.storage().backends())
+        .compose(backends -> vertx.executeBlocking(() -> owner(config, clock), false)
+            .compose(backends::claim)
+            .compose(claimed -> vertx.executeBlocking(() -> {
+              Migrations.apply(config.database());
+              signingKeys.set(config.attestations().signingKeysFile().isEmpty() ? null
+                  : SigningKeys.load(config.attestations().signingKeysFile().get(), clock));
+              return LinkSigner.load(config.security().links().keysFile(), clock);
+            }))
+            .compose(links -> {
+              // One pool for the control plane: SQLite has one writer, and one connection.
+              Database db = Database.open(vertx, config.database());
+              OidcVerifier oidc = config.security().oidc()
+                  .map(o -> new OidcVerifier(vertx, o)).orElse(null);
+              Authenticator authenticator = new Authenticator(vertx, anonymous,
+                  config.security().tokenCacheTtl(), clock, oidc, links);
+              return (oidc == null ? Future.<Void>succeededFuture() : oidc.start())
+                  .compose(v -> deployAll(vertx, config, clock, metrics, instances, port,
+                      backends, db, authenticator, signingKeys.get()));
+            })
+            // Closing gives up what was claimed: a server that did not start holds no root.
+            .recover(e -> backends.close().transform(closed -> Future.failedFuture(e))));
+  }
+
+  /**
+   * Who this server is, for the storage it claims: {@code {host, pid, started, listening?}},
+   * {@code listening} only when the port is fixed in configuration. Blocking: the host name may
+   * need a lookup.
+   */
+  private static JsonObject owner(AppConfig config, Clock clock) {
+    JsonObject owner = new JsonObject()
+        .put("host", hostName())
+        .put("pid", ProcessHandle.current().pid())
+        .put("started", clock.instant().toString());
+    if (config.http().port() != 0) {
+      owner.put("listening", config.http().scheme() + "://" + config.http().host() + ":"
+          + config.http().port());
+    }
+    return owner;
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      String env = System.getenv("HOSTNAME");
+      return env != null && !env.isBlank() ? env : "unknown";
+    }
   }
 
   private static Future<Application> deployAll(Vertx vertx, AppConfig config, Clock clock,

@@ -81,7 +81,19 @@ public interface StorageBackend {
     return Optional.empty();
   }
 
-  /** Releases clients and threads. */
+  /**
+   * Makes the backend the running server's own, before the server serves anything. Only a
+   * long-running server claims its backends; offline commands (fsck) use them unclaimed, beside
+   * it. {@code owner} identifies the server to whoever finds the backend taken:
+   * {@code {"host": name, "pid": number, "started": ISO-8601 instant, "listening"?: URL}}.
+   * Fails with {@link StorageException.Kind#UNAVAILABLE}, in one line naming the holder, when
+   * another server has it; {@link #close} gives it up. Backends that need no owner do nothing.
+   */
+  default Future<Void> claim(io.vertx.core.json.JsonObject owner) {
+    return Future.succeededFuture();
+  }
+
+  /** Releases clients and threads, and what {@link #claim} took. */
   default Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -138,6 +138,19 @@ public final class StorageBackends {
     return byId;
   }
 
+  /**
+   * Claims every backend for the running server ({@link StorageBackend#claim}), one after the
+   * other in configuration order, stopping at the first failure, which it reports. What was
+   * claimed stays so until {@link #close}.
+   */
+  public Future<Void> claim(JsonObject owner) {
+    Future<Void> done = Future.succeededFuture();
+    for (StorageBackend backend : byId.values()) {
+      done = done.compose(v -> backend.claim(owner));
+    }
+    return done;
+  }
+
   /** Closes every backend; completes once all have closed, failing with the first failure. */
   public Future<Void> close() {
     List<Future<Void>> closing = byId.values().stream().map(StorageBackend::close).toList();

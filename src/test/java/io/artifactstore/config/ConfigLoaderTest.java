@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.artifactstore.storage.local.LocalBackendFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -45,11 +47,14 @@ class ConfigLoaderTest {
         + "\"database\":{\"url\":\"postgresql://u:p@db:5432/a\"}}");
     AppConfig c = ConfigLoader.load(file, Map.of("ARTIFACTSTORE_HTTP_PORT", "9002",
         "ARTIFACTSTORE_STORAGE_BACKENDS_LOCAL_ROOT", "/srv/blobs",
+        "ARTIFACTSTORE_STORAGE_BACKENDS_LOCAL_SHARED_FILESYSTEM", "true",
         "ARTIFACTSTORE_RETENTION_CLASSES_RAW_EVIDENCE", "P30D"));
     assertEquals(9002, c.http().port());
     assertEquals("0.0.0.0", c.http().host());
     assertTrue(c.database().isPostgres());
     assertEquals("/srv/blobs", c.storage().backends().getJsonObject("local").getString("root"));
+    assertEquals(true,
+        c.storage().backends().getJsonObject("local").getValue("shared_filesystem"));
     assertEquals(Optional.of(Duration.ofDays(30)), c.retention().classes().get("raw-evidence"));
   }
 
@@ -124,7 +129,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("docs/configuration.md documents every key and its environment variable")
+  @DisplayName("docs/configuration.md documents every key, the local backend's options among them, and its environment variable")
   void everyKeyIsDocumented() throws Exception {
     String doc = Files.readString(Path.of("docs/configuration.md"));
     List<String> missing = new ArrayList<>();
@@ -138,6 +143,16 @@ class ConfigLoaderTest {
             && !doc.contains(ConfigKeys.envName(key))) {
           missing.add(ConfigKeys.envName(key));
         }
+      }
+    }
+    for (String option : LocalBackendFactory.OPTIONS) {
+      String key = "storage.backends.<id>." + option;
+      if (!doc.contains("`" + key + "`")) {
+        missing.add(key);
+      }
+      String env = "ARTIFACTSTORE_STORAGE_BACKENDS_<ID>_" + option.toUpperCase(Locale.ROOT);
+      if (!doc.contains(env)) {
+        missing.add(env);
       }
     }
     assertTrue(doc.contains(ConfigKeys.ENV_CONFIG_FILE));

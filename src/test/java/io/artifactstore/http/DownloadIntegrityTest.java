@@ -122,7 +122,12 @@ class DownloadIntegrityTest {
   void staleCachedReferenceAcrossServers() throws Exception {
     MutableClock clock = new MutableClock();
     String url = TestDatabases.newDatabase(TestDatabases.Kind.POSTGRESQL, dir);
-    Consumer<JsonObject> shared = json -> json.getJsonObject("database").put("url", url);
+    // Two servers on one root: on purpose, so declared (else the second is refused).
+    Consumer<JsonObject> shared = json -> {
+      json.getJsonObject("database").put("url", url);
+      json.getJsonObject("storage").getJsonObject("backends").getJsonObject("local")
+          .put("shared_filesystem", true);
+    };
     try (TestServer a = TestServer.start(TestDatabases.Kind.POSTGRESQL, dir, shared);
         TestServer b = TestServer.start(TestDatabases.Kind.POSTGRESQL, dir, shared, clock)) {
       Http viaA = new Http(a.baseUrl());

@@ -125,8 +125,8 @@ class LocalBackendConformanceTest extends StorageBackendConformanceTest {
   }
 
   @Test
-  @DisplayName("temp files left by unfinished uploads are removed at start, objects are kept")
-  void startRemovesLeftovers() throws IOException {
+  @DisplayName("temp files left by unfinished uploads are removed once a server claims the root, not by a start alone (fsck beside a server); objects are kept")
+  void claimRemovesLeftovers() throws IOException {
     Buffer content = randomBytes(2_000, 24);
     BlobKey key = store(content).key();
     BlobWriter abandoned = await(backend::newWriter);
@@ -135,9 +135,54 @@ class LocalBackendConformanceTest extends StorageBackendConformanceTest {
     await(backend::close);
 
     backend = await(() -> createBackend(vertx));
+    assertEquals(2, await(backend::temporaries).size(), "an unclaimed start removes nothing");
+    await(() -> backend.claim(owner(1)));
 
     assertNoTemporaryLeftovers();
     assertEquals(content, read(key, 0, -1));
+  }
+
+  @Test
+  @DisplayName("a claimed root refuses another claim in this JVM, naming the owner and the key, until closed; the lock file is neither an object nor a temporary")
+  void claimIsExclusive() {
+    store(randomBytes(1_000, 26));
+    await(() -> backend.claim(owner(1)));
+    StorageBackend second = await(() -> createBackend(vertx));
+
+    StorageException refused = awaitFailure(StorageException.Kind.UNAVAILABLE,
+        () -> second.claim(owner(2)));
+    assertTrue(refused.getMessage().contains("host test, pid 1,"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("storage.backends.local.shared_filesystem"),
+        refused.getMessage());
+    assertTrue(Files.exists(root().resolve(".artifact-store.lock")));
+    assertEquals(1, await(() -> backend.list(null, 100)).size(), "objects only");
+    assertEquals(List.of(), await(backend::temporaries));
+
+    await(backend::close);
+    await(() -> second.claim(owner(2)));
+    await(second::close);
+  }
+
+  @Test
+  @DisplayName("with shared_filesystem, claims neither lock nor remove temp files")
+  void sharedClaimsNothing() throws IOException {
+    await(backend::close);
+    Files.write(uploads().resolve("in-flight.upload"), new byte[] {1, 2, 3});
+    backend = await(() -> LocalBackend.start(vertx, "local", root(), 0, true).map(b -> b));
+    StorageBackend second =
+        await(() -> LocalBackend.start(vertx, "local", root(), 0, true).map(b -> b));
+
+    await(() -> backend.claim(owner(1)));
+    await(() -> second.claim(owner(2)));
+
+    assertFalse(Files.exists(root().resolve(".artifact-store.lock")));
+    assertEquals(1, await(backend::temporaries).size());
+    await(second::close);
+  }
+
+  private static JsonObject owner(long pid) {
+    return new JsonObject().put("host", "test").put("pid", pid)
+        .put("started", "2025-01-01T00:00:00Z");
   }
 
   @Test

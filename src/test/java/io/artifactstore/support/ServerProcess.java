@@ -44,6 +44,11 @@ public final class ServerProcess implements AutoCloseable {
    * waits, up to two minutes, until it listens.
    */
   public static ServerProcess start(Path dir, JsonObject config, String name) throws Exception {
+    return start(dir, config, name, launcher(), Map.of());
+  }
+
+  /** {@code java ... io.artifactstore.Main} on this JVM's class path. */
+  private static List<String> launcher() {
     List<String> launcher = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
     if (Runtime.version().feature() >= Blake3Kernels.MIN_VECTOR_JDK) {
@@ -52,7 +57,39 @@ public final class ServerProcess implements AutoCloseable {
     }
     launcher.addAll(
         List.of("-cp", System.getProperty("java.class.path"), "io.artifactstore.Main"));
-    return start(dir, config, name, launcher, Map.of());
+    return launcher;
+  }
+
+  /**
+   * Runs {@code artifact-store <command...> --config <file>} ({@code config} written into
+   * {@code dir} as {@code <name>.json}) to its end: a command that exits, such as {@code fsck},
+   * or a {@code serve} expected to be refused. Its exit status and its standard output and error
+   * together, as {@code [exit, output]}; a process still running after two minutes is killed and
+   * fails the test.
+   */
+  public static String[] run(Path dir, JsonObject config, String name, String... command)
+      throws Exception {
+    Path configFile = dir.resolve(name + ".json");
+    Files.writeString(configFile, config.encodePrettily());
+    List<String> line = launcher();
+    line.addAll(List.of(command));
+    line.addAll(List.of("--config", configFile.toString()));
+    Process p = new ProcessBuilder(line).directory(dir.toFile()).redirectErrorStream(true)
+        .start();
+    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+      try {
+        return p.getInputStream().readAllBytes();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      throw new AssertionError(line + " still running after two minutes: "
+          + new String(out.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+    }
+    return new String[] {String.valueOf(p.exitValue()),
+        new String(out.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8)};
   }
 
   /**

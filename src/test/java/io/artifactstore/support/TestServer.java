@@ -39,7 +39,8 @@ public final class TestServer implements AutoCloseable {
 
   /**
    * Starts a server on {@code db} with a local backend under {@code dir}; {@code tweak} may change
-   * the configuration JSON before it is typed.
+   * the configuration JSON before it is typed. A server that cannot start throws what
+   * {@link Application#start} failed with (its Vert.x closed again).
    */
   public static TestServer start(TestDatabases.Kind db, Path dir, Consumer<JsonObject> tweak) {
     return start(db, dir, tweak, Clock.systemUTC());
@@ -63,7 +64,13 @@ public final class TestServer implements AutoCloseable {
     AppConfig config = ConfigLoader.parse(json);
     PrometheusMeterRegistry registry = Application.newRegistry();
     Vertx vertx = Application.newVertx(registry);
-    Application app = Application.start(vertx, config, clock, registry).await();
+    Application app;
+    try {
+      app = Application.start(vertx, config, clock, registry).await();
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
     TestServer server = new TestServer(vertx, app, config, registry, json.copy());
     server.clock = clock;
     return server;

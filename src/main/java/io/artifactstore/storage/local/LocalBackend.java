@@ -6,6 +6,7 @@ import io.artifactstore.storage.BlobKey;
 import io.artifactstore.storage.BlobStat;
 import io.artifactstore.storage.BlobWriter;
 import io.artifactstore.storage.StorageBackend;
+import io.artifactstore.storage.StorageBackends;
 import io.artifactstore.storage.StorageException;
 import io.artifactstore.storage.SpaceStat;
 import io.artifactstore.storage.StorageHealth;
@@ -31,9 +32,14 @@ import java.util.UUID;
  * Objects as files under a root directory, at {@code <root>/<algorithm>/<hex[0:2]>/<hex[2:4]>/<hex>}.
  *
  * <p>Uploads are written to {@code <root>/_uploads/} on the same filesystem so that publishing
- * is one atomic rename: readers see either no object or the whole, synced object. Temp files of
- * uploads that never finished (a crash, a killed process) are removed by {@link #start}, so one
- * root must be served by a single backend instance at a time.
+ * is one atomic rename: readers see either no object or the whole, synced object.
+ *
+ * <p>A server {@link #claim}s the root: it takes the lock file {@code <root>/.artifact-store.lock}
+ * ({@link RootLock}), so that a second server on the root is refused, and then removes the temp
+ * files of uploads that never finished (a crash, a killed process), which no other server can be
+ * writing. With {@code shared_filesystem} several servers serve one root on purpose: none takes
+ * the lock nor removes temp files at start, and stale ones are left to the integrity check,
+ * after its grace period. Offline commands (fsck) never claim: they run beside a server.
  *
  * <p>Every filesystem call runs on a worker thread or through Vert.x's asynchronous file API;
  * the exception is {@link #localFile}, whose synchronous contract allows one {@code stat}.
@@ -42,6 +48,8 @@ public final class LocalBackend implements StorageBackend {
 
   /** Directory under the root holding in-progress uploads. */
   public static final String UPLOADS = "_uploads";
+  /** The option that lets several servers serve one root. */
+  public static final String SHARED_FILESYSTEM = "shared_filesystem";
 
   private static final System.Logger LOG = System.getLogger(LocalBackend.class.getName());
   private static final int COMMIT_LOCKS = 64;
@@ -57,12 +65,17 @@ public final class LocalBackend implements StorageBackend {
   public static final long DEFAULT_MIN_FREE_BYTES = 1L << 30;
 
   private final long minFreeBytes;
+  private final boolean sharedFilesystem;
   private final LocalInventory inventory;
+  /** Held from {@link #claim} to {@link #close}; null when unclaimed or shared. */
+  private volatile RootLock lock;
 
-  private LocalBackend(Vertx vertx, String id, Path root, long minFreeBytes) {
+  private LocalBackend(Vertx vertx, String id, Path root, long minFreeBytes,
+      boolean sharedFilesystem) {
     this.vertx = vertx;
     this.id = id;
     this.minFreeBytes = minFreeBytes;
+    this.sharedFilesystem = sharedFilesystem;
     this.root = root.toAbsolutePath().normalize();
     this.uploads = this.root.resolve(UPLOADS);
     this.inventory = new LocalInventory(this.root, this.uploads);
@@ -72,27 +85,71 @@ public final class LocalBackend implements StorageBackend {
   }
 
   /**
-   * Creates the root and upload directories when missing and removes temp files left by uploads
-   * that never finished, then returns the ready backend.
+   * Creates the root and upload directories when missing, then returns the ready backend, not
+   * claimed ({@link #claim}) and not shared.
    */
   public static Future<LocalBackend> start(Vertx vertx, String id, Path root) {
-    return start(vertx, id, root, DEFAULT_MIN_FREE_BYTES);
+    return start(vertx, id, root, DEFAULT_MIN_FREE_BYTES, false);
   }
 
-  /** As above, degraded below {@code minFreeBytes} of free space. */
+  /**
+   * As above, degraded below {@code minFreeBytes} of free space; {@code sharedFilesystem}: other
+   * servers serve the root too (no lock, no removal of temp files by {@link #claim}).
+   */
   public static Future<LocalBackend> start(Vertx vertx, String id, Path root,
-      long minFreeBytes) {
-    LocalBackend backend = new LocalBackend(vertx, id, root, minFreeBytes);
+      long minFreeBytes, boolean sharedFilesystem) {
+    LocalBackend backend = new LocalBackend(vertx, id, root, minFreeBytes, sharedFilesystem);
     return vertx.executeBlocking(() -> {
       Fsync.createDirectories(backend.uploads);
-      int removed = backend.sweepUploads();
-      if (removed > 0) {
-        LOG.log(System.Logger.Level.INFO, "storage {0}: removed {1} unfinished upload(s) in {2}",
-            id, removed, backend.uploads);
-      }
       return backend;
     }, false).recover(t -> Future.failedFuture(new StorageException(StorageException.Kind.UNAVAILABLE,
         "cannot use " + backend.root + " as storage root: " + t, t)));
+  }
+
+  /**
+   * Takes the root's lock file for {@code owner} and removes the temp files of uploads that
+   * never finished; with {@code shared_filesystem}, does neither. Fails with {@code UNAVAILABLE}
+   * when another server holds the root (see {@link RootLock#acquire}) or the lock file cannot
+   * be written. Claiming again does nothing.
+   */
+  @Override
+  public Future<Void> claim(JsonObject owner) {
+    if (sharedFilesystem) {
+      LOG.log(System.Logger.Level.INFO, "storage {0}: {1} is on a shared filesystem: no lock "
+          + "taken, stale temporary uploads are left to the integrity check", id, root);
+      return Future.succeededFuture();
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      synchronized (this) {
+        if (lock != null) {
+          return null;
+        }
+        lock = RootLock.acquire(root, id, owner,
+            StorageBackends.configKey(id, SHARED_FILESYSTEM));
+      }
+      int removed = sweepUploads();
+      if (removed > 0) {
+        LOG.log(System.Logger.Level.INFO, "storage {0}: removed {1} unfinished upload(s) in {2}",
+            id, removed, uploads);
+      }
+      return null;
+    }, false).recover(t -> Future.failedFuture(t instanceof StorageException ? t
+        : new StorageException(StorageException.Kind.UNAVAILABLE,
+            "cannot lock storage root " + root + ": " + t, t)));
+  }
+
+  /** Gives up the lock that {@link #claim} took, if any. */
+  @Override
+  public Future<Void> close() {
+    RootLock held;
+    synchronized (this) {
+      held = lock;
+      lock = null;
+    }
+    return held == null ? Future.succeededFuture() : vertx.<Void>executeBlocking(() -> {
+      held.release();
+      return null;
+    }, false);
   }
 
   private int sweepUploads() throws IOException {

@@ -12,9 +12,14 @@ import java.nio.file.Path;
 /**
  * Builds {@link LocalBackend}s. Options: {@code root} (required), the storage directory;
  * {@code min_free_bytes} (default 1 GiB), the free space below which the backend reports
- * itself degraded.
+ * itself degraded; {@code shared_filesystem} (default false), true when several servers serve
+ * the root on purpose (a shared filesystem), which turns off the root's lock file.
  */
 public final class LocalBackendFactory implements StorageBackendFactory {
+
+  /** The options a local backend takes, besides {@code type}. */
+  public static final java.util.List<String> OPTIONS =
+      java.util.List.of("root", "min_free_bytes", LocalBackend.SHARED_FILESYSTEM);
 
   @Override
   public String type() {
@@ -43,7 +48,12 @@ public final class LocalBackendFactory implements StorageBackendFactory {
       }
       minFree = n.longValue();
     }
-    return LocalBackend.start(vertx, id, dir, minFree)
+    Object shared = options.getValue(LocalBackend.SHARED_FILESYSTEM, false);
+    if (!(shared instanceof Boolean sharedFilesystem)) {
+      return Future.failedFuture(new IllegalArgumentException(
+          StorageBackends.configKey(id, LocalBackend.SHARED_FILESYSTEM) + ": true or false"));
+    }
+    return LocalBackend.start(vertx, id, dir, minFree, sharedFilesystem)
         .<StorageBackend>map(backend -> backend)
         .recover(t -> Future.failedFuture(
             new IllegalArgumentException(key + ": " + t.getMessage(), t)));
