@@ -204,7 +204,7 @@ public final class Application {
     BlobSender sender = new BlobSender(backends);
     metrics.storageSpace(backends.all());
     FileRefCache fileRefs = new FileRefCache();
-    return vertx.deployVerticle(new ClusterVerticle(config, db, fileRefs)).onSuccess(ids::add)
+    return vertx.deployVerticle(new ClusterVerticle(config, db, fileRefs, authenticator::forget)).onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new RegistryVerticle(config, clock, db, signingKeys)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new RetentionVerticle(config, clock, db)))
@@ -216,7 +216,7 @@ public final class Application {
         .compose(id -> vertx.deployVerticle(new IntegrityVerticle(config, clock, db)))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new NotifierVerticle(db, clock, authenticator,
-            callers)))
+            callers, config.integration().eventsPollInterval())))
         .onSuccess(ids::add)
         .compose(id -> vertx.deployVerticle(new GatewayVerticle(config, authenticator, uploads,
             callers)))

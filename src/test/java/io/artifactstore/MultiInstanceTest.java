@@ -54,8 +54,12 @@ class MultiInstanceTest {
   @BeforeAll
   void start(@TempDir Path tempDir) throws Exception {
     dir = tempDir;
-    servers = BalancedServers.start(dir, json -> json.put("retention", new JsonObject()
-        .put("classes", new JsonObject().put("short", "PT1S"))));
+    servers = BalancedServers.start(dir, json -> {
+      json.put("retention", new JsonObject()
+          .put("classes", new JsonObject().put("short", "PT1S")));
+      // Only the announcements of commits tell a server about the other's events.
+      json.getJsonObject("integration").put("events_poll_interval", "PT1H");
+    });
     balanced = new Http(servers.nginx().baseUrl());
   }
 

@@ -27,7 +27,10 @@ public final class Addresses {
    * once every server on the database dropped what it names (see cluster.ClusterVerticle).
    */
   public static final String CACHE_INVALIDATE = "registry.cache.invalidate";
-  /** Published (no body) when another server committed events to the shared log. */
+  /**
+   * Published (no body) when a server on the database, this one included, announced that it
+   * committed events to the shared log.
+   */
   public static final String EVENTS_APPENDED = "cluster.events-appended";
 
   /** Leases content for an upload about to commit it (see retention.Reclaimer). */
@@ -64,8 +67,6 @@ public final class Addresses {
   public static final String TOKEN_GET = "security.token.get";
   public static final String TOKEN_REVOKE = "security.token.revoke";
   public static final String TOKEN_AUTHENTICATE = "security.token.authenticate";
-  /** Published after a revocation, {@code {id}}: verified tokens cached under it are dropped. */
-  public static final String TOKEN_REVOKED = "security.token.revoked";
   /** The producer of a package, {@code {id}} to {@code {id, producer}}: for authorization. */
   public static final String PACKAGE_PRODUCER = "registry.package.producer";
   /**

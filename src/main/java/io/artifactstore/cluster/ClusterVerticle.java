@@ -21,7 +21,8 @@ import java.util.logging.Logger;
 /**
  * Keeps the servers on one database one service. It answers {@link Addresses#CACHE_INVALIDATE}
  * (a {@link CacheInvalidation}, sent by the control plane after a commit that changes what may
- * be served) once this server's {@link LocationCache} has dropped what it names and, on
+ * be served or revokes a token) once this server's {@link LocationCache} and verified-token
+ * cache have dropped what it names and, on
  * PostgreSQL, once every other server listening on the database has too: the request that made
  * the change answers after that. A server that does not confirm within
  * {@code database.peer_ack_timeout} is named in a warning and the answer goes on; its entries
@@ -47,22 +48,37 @@ public final class ClusterVerticle extends VerticleBase {
   private final AppConfig config;
   private final Database db;
   private final LocationCache cache;
+  private final java.util.function.Consumer<String> tokenRevoked;
   private final Map<String, Pending> pending = new HashMap<>();
   private PeerChannel channel;
-  private long counter;
 
-  /** A change waiting for its acknowledgements. */
+  /** One notification waiting for its acknowledgements: peer name to its session's pid. */
   private static final class Pending {
-    final Set<String> waiting;
+    final String id = java.util.UUID.randomUUID().toString();
+    final Map<String, Integer> waiting;
     final Promise<Void> done = Promise.promise();
-    long timer;
 
-    Pending(Set<String> waiting) {
+    Pending(Map<String, Integer> waiting) {
       this.waiting = waiting;
     }
   }
 
-  public ClusterVerticle(AppConfig config, Database db, LocationCache cache) {
+  /**
+   * Peers that let a change wait out its deadline: not waited for again until they confirm
+   * something (a host that vanished stays listed in pg_stat_activity until TCP gives up).
+   */
+  private final Set<String> silent = new HashSet<>();
+  /** The peers last listed, name to pid: an acknowledgement must come from that session. */
+  private Map<String, Integer> known = Map.of();
+
+  /**
+   * {@code cache} is the server's cache of file locations; {@code tokenRevoked} is told the id
+   * of each API token revoked (here or on another server), to drop it from the verified tokens
+   * the server caches.
+   */
+  public ClusterVerticle(AppConfig config, Database db, LocationCache cache,
+      java.util.function.Consumer<String> tokenRevoked) {
+    this.tokenRevoked = tokenRevoked;
     this.config = config;
     this.db = db;
     this.cache = cache;
@@ -88,73 +104,95 @@ public final class ClusterVerticle extends VerticleBase {
     return channel == null ? Future.succeededFuture() : channel.close();
   }
 
-  /** Drops {@code change} here, then on every other server; completes when all have. */
+  /**
+   * Drops {@code change} here, then on every other server; completes when all have confirmed,
+   * or at {@code database.peer_ack_timeout} after the call whatever happened (a slow database
+   * included), naming the servers that did not confirm. Never fails.
+   */
   private Future<Void> invalidate(CacheInvalidation change) {
-    cache.invalidate(change);
+    dropHere(change);
     if (channel == null) {
       return Future.succeededFuture();
     }
-    List<Future<Void>> parts = new ArrayList<>();
-    for (CacheInvalidation part : split(change)) {
-      parts.add(announce(part));
-    }
-    return Future.join(parts).mapEmpty();
-  }
-
-  private Future<Void> announce(CacheInvalidation part) {
-    String id = Long.toString(++counter);
-    return channel.peers().compose(peers -> {
-      if (peers.isEmpty()) {
+    long timeout = config.database().peerAckTimeout().toMillis();
+    List<Pending> parts = new ArrayList<>();
+    Promise<Void> all = Promise.promise();
+    long timer = vertx.setTimer(timeout, t -> {
+      Set<String> late = new java.util.TreeSet<>();
+      for (Pending p : parts) {
+        if (pending.remove(p.id) != null) {
+          late.addAll(p.waiting.keySet());
+        }
+      }
+      silent.addAll(late);
+      LOG.warning((late.isEmpty() ? "the database" : "servers " + late) + " did not confirm "
+          + "within " + timeout + " ms that " + change.toJson().encode() + " was dropped from "
+          + "every server's caches; entries expire on their own, and a silent server is not "
+          + "waited for again until it answers");
+      all.tryComplete();
+    });
+    channel.peers().compose(peers -> {
+      known = peers;
+      Map<String, Integer> waitFor = new HashMap<>(peers);
+      waitFor.keySet().removeAll(silent);
+      silent.retainAll(peers.keySet());
+      if (waitFor.isEmpty()) {
         return Future.<Void>succeededFuture();
       }
-      Pending p = new Pending(new HashSet<>(peers));
-      pending.put(id, p);
-      long timeout = config.database().peerAckTimeout().toMillis();
-      p.timer = vertx.setTimer(timeout, t -> {
-        if (pending.remove(id) != null) {
-          LOG.warning("servers " + p.waiting + " did not confirm within " + timeout
-              + " ms that they dropped cached locations of " + part.toJson().encode()
-              + "; their entries expire on their own");
-          p.done.tryComplete();
-        }
-      });
-      channel.send(PeerMessage.invalidate(channel.name(), id, part)).onFailure(e -> {
-        if (pending.remove(id) != null) {
-          vertx.cancelTimer(p.timer);
-          p.done.tryComplete();
-        }
-      });
-      return p.done.future();
-    }).recover(e -> {
-      LOG.log(Level.WARNING, "cannot tell the other servers on the database that "
-          + part.toJson().encode() + " changed (" + e.getMessage()
-          + "); their cached entries expire on their own");
-      return Future.succeededFuture();
+      List<Future<Void>> confirmed = new ArrayList<>();
+      for (CacheInvalidation part : split(change)) {
+        Pending p = new Pending(new HashMap<>(waitFor));
+        parts.add(p);
+        pending.put(p.id, p);
+        confirmed.add(channel.send(PeerMessage.invalidate(channel.name(), p.id, part))
+            .compose(v -> p.done.future()));
+      }
+      return Future.all(confirmed).<Void>mapEmpty();
+    }).onComplete(ar -> {
+      parts.forEach(p -> pending.remove(p.id));
+      if (ar.failed() && !all.future().isComplete()) {
+        LOG.warning("cannot tell the other servers on the database that "
+            + change.toJson().encode() + " changed (" + ar.cause().getMessage()
+            + "); their cached entries expire on their own");
+      }
+      vertx.cancelTimer(timer);
+      all.tryComplete();
     });
+    return all.future();
   }
 
-  private void receive(PeerMessage m) {
+  /** {@code sender}: the backend pid of the session that sent {@code m}. */
+  private void receive(PeerMessage m, int sender) {
     switch (m.kind()) {
       case EVENTS -> vertx.eventBus().publish(Addresses.EVENTS_APPENDED, null);
       case INVALIDATE -> {
         if (!m.origin().equals(channel.name())) {
-          cache.invalidate(m.change());
+          dropHere(m.change());
           channel.send(m.ackFrom(channel.name())).onFailure(e -> LOG.log(Level.FINE,
               "cannot confirm invalidation " + m.id() + " to " + m.origin(), e));
         }
       }
       case ACK -> {
-        if (m.origin().equals(channel.name())) {
-          Pending p = pending.get(m.id());
-          if (p != null && p.waiting.remove(m.peer()) && p.waiting.isEmpty()) {
-            pending.remove(m.id());
-            vertx.cancelTimer(p.timer);
-            p.done.tryComplete();
-          }
+        // Only from the listening session of the server it names: anyone who can connect can
+        // NOTIFY.
+        if (!m.origin().equals(channel.name())
+            || !Integer.valueOf(sender).equals(known.get(m.peer()))) {
+          return;
+        }
+        silent.remove(m.peer());
+        Pending p = pending.get(m.id());
+        if (p != null && p.waiting.remove(m.peer()) != null && p.waiting.isEmpty()) {
+          pending.remove(m.id());
+          p.done.tryComplete();
         }
       }
       default -> throw new IllegalStateException("unknown kind " + m.kind());
     }
+  }
+
+  private void dropHere(CacheInvalidation change) {
+    cache.invalidate(change);
+    change.tokens().forEach(tokenRevoked);
   }
 
   /** {@code change} in parts of at most {@link #NAMES_PER_MESSAGE} names. */
@@ -169,6 +207,11 @@ public final class ClusterVerticle extends VerticleBase {
     for (int i = 0; i < blobs.size(); i += NAMES_PER_MESSAGE) {
       parts.add(new CacheInvalidation(List.of(),
           blobs.subList(i, Math.min(blobs.size(), i + NAMES_PER_MESSAGE))));
+    }
+    List<String> tokens = change.tokens();
+    for (int i = 0; i < tokens.size(); i += NAMES_PER_MESSAGE) {
+      parts.add(new CacheInvalidation(List.of(), List.of(),
+          tokens.subList(i, Math.min(tokens.size(), i + NAMES_PER_MESSAGE))));
     }
     return parts;
   }

@@ -6,10 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import java.security.SecureRandom;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Set;
-import java.util.function.Consumer;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +21,7 @@ import java.util.logging.Logger;
  * the servers that hear the channel: {@link #peers()}.
  *
  * <p>When the connection is lost the server cannot hear invalidations: {@code onDeaf} runs, and
+ * (logged at INFO: a database outage is reported once, by the requests it fails)
  * the channel reconnects (1 s, doubling up to 10 s) until it listens again, when
  * {@code onListening} runs. Both run on the deploying verticle's context. PostgreSQL
  * delivers a notification only when the sending transaction commits, to every session
@@ -42,7 +43,7 @@ final class PeerChannel {
   private final Database db;
   private final PgConnectOptions options;
   private final String name;
-  private final Consumer<PeerMessage> handler;
+  private final BiConsumer<PeerMessage, Integer> handler;
   private final Runnable onListening;
   private final Runnable onDeaf;
   private PgConnection connection;
@@ -50,7 +51,8 @@ final class PeerChannel {
   private boolean closed;
   private boolean warned;
 
-  PeerChannel(Vertx vertx, Database db, String databaseUrl, Consumer<PeerMessage> handler,
+  PeerChannel(Vertx vertx, Database db, String databaseUrl,
+      BiConsumer<PeerMessage, Integer> handler,
       Runnable onListening, Runnable onDeaf) {
     this.vertx = vertx;
     this.db = db;
@@ -67,11 +69,6 @@ final class PeerChannel {
     return name;
   }
 
-  /** Whether the channel listens now. */
-  boolean listening() {
-    return connection != null;
-  }
-
   /** Connects in the background: a database that is down now is tried again until it is up. */
   void start() {
     connect();
@@ -83,7 +80,7 @@ final class PeerChannel {
     }
     PgConnection.connect(vertx, options).compose(c -> {
       // Handlers first: a notification may follow LISTEN's answer in the same read.
-      c.notificationHandler(n -> receive(n.getPayload()));
+      c.notificationHandler(n -> receive(n.getPayload(), n.getProcessId()));
       c.closeHandler(v -> lost(c));
       return c.query("LISTEN " + CHANNEL).execute()
           .compose(r -> c.query("SET application_name = '" + name + "'").execute())
@@ -93,7 +90,8 @@ final class PeerChannel {
       if (ar.failed()) {
         if (!warned) {
           warned = true;
-          LOG.warning("cannot listen to the other servers on the database ("
+          // INFO: a database outage is logged once, as a fault, by the requests it fails.
+          LOG.info("cannot listen to the other servers on the database ("
               + ar.cause().getMessage() + "); file locations are not cached until it can");
         }
         retry();
@@ -121,7 +119,7 @@ final class PeerChannel {
     onDeaf.run();
     if (!closed) {
       warned = true;
-      LOG.warning("lost the connection that listens to the other servers on the database; "
+      LOG.info("lost the connection that listens to the other servers on the database; "
           + "file locations are not cached until it is back");
       retry();
     }
@@ -133,7 +131,8 @@ final class PeerChannel {
     vertx.setTimer(delay, t -> connect());
   }
 
-  private void receive(String payload) {
+  /** {@code sender}: the backend pid of the session that sent it. */
+  private void receive(String payload, int sender) {
     PeerMessage message;
     try {
       message = PeerMessage.decode(payload);
@@ -141,22 +140,36 @@ final class PeerChannel {
       LOG.log(Level.FINE, "ignored a notification on " + CHANNEL, e);
       return;
     }
-    handler.accept(message);
+    handler.accept(message, sender);
   }
 
-  /** Sends {@code message} to every server listening now (this one included). */
+  /**
+   * Sends {@code message} to every server listening now (this one included), from the
+   * listening session, so that receivers can tell it from a notification of anyone else (its
+   * pid is the one {@link #peers} lists for this server).
+   */
   Future<Void> send(PeerMessage message) {
-    return db.query("SELECT pg_notify(?, ?)", CHANNEL, message.encode()).mapEmpty();
+    PgConnection c = connection;
+    if (c == null) {
+      return Future.failedFuture("not listening to the other servers");
+    }
+    return c.preparedQuery("SELECT pg_notify($1, $2)")
+        .execute(io.vertx.sqlclient.Tuple.of(CHANNEL, message.encode())).mapEmpty();
   }
 
-  /** The names of the servers that listen now, this one excluded. */
-  Future<Set<String>> peers() {
-    return db.query("SELECT application_name FROM pg_stat_activity "
-            + "WHERE datname = current_database() AND starts_with(application_name, ?)",
+  /**
+   * The servers that listen now, this one excluded: name to the pid of their listening
+   * session. Only sessions of this server's own database role count: another role that can
+   * connect cannot pose as a server.
+   */
+  Future<Map<String, Integer>> peers() {
+    return db.query("SELECT application_name, pid FROM pg_stat_activity "
+            + "WHERE datname = current_database() AND usename = current_user "
+            + "AND backend_type = 'client backend' AND starts_with(application_name, ?)",
             PEER_PREFIX)
         .map(rows -> {
-          Set<String> out = new HashSet<>();
-          rows.forEach(r -> out.add(r.getString("application_name")));
+          Map<String, Integer> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getString("application_name"), r.getInteger("pid")));
           out.remove(name);
           return out;
         });

@@ -113,9 +113,11 @@ public record AppConfig(
   /**
    * The event-bus integration: {@code importRoots} are the directories (absolute, real paths)
    * under which a co-deployed service may name files to import; empty: importing is off.
-   * {@code bridge} is the TCP event-bus bridge, empty when off.
+   * {@code bridge} is the TCP event-bus bridge, empty when off. {@code eventsPollInterval} is
+   * how often the event log is read for events no announcement covered.
    */
-  public record Integration(java.util.List<Path> importRoots, Optional<Bridge> bridge) {}
+  public record Integration(java.util.List<Path> importRoots, Optional<Bridge> bridge,
+      Duration eventsPollInterval) {}
 
   /**
    * The attestation store (Archivista's API, docs/attestations.md): uploads are kept in

@@ -103,6 +103,8 @@ public final class ConfigKeys {
    * ({@code artifactstore.v1.file.import}), comma-separated absolute paths; empty: none.
    */
   public static final String INTEGRATION_IMPORT_ROOTS = "integration.import_roots";
+  public static final String INTEGRATION_EVENTS_POLL_INTERVAL =
+      "integration.events_poll_interval";
   /** Whether the TCP event-bus bridge listens (for co-deployed services in other processes). */
   public static final String INTEGRATION_BRIDGE_ENABLED = "integration.bridge_enabled";
   /** The bridge's address: a loopback address only ({@code 127.0.0.1}, {@code ::1}). */

@@ -189,7 +189,7 @@ public final class ConfigLoader {
     }
     AppConfig.Database database =
         new AppConfig.Database(url, intIn(c, ConfigKeys.DATABASE_POOL_SIZE, 1, 256),
-            positiveDuration(c, ConfigKeys.DATABASE_PEER_ACK_TIMEOUT));
+            peerAckTimeout(c));
 
     JsonObject backends = section(c, ConfigKeys.STORAGE_BACKENDS);
     if (backends.isEmpty()) {
@@ -275,7 +275,8 @@ public final class ConfigLoader {
             intIn(c, ConfigKeys.SECURITY_LIMITS_MAX_CONCURRENT_UPLOADS, 0, 1_000_000)));
     return new AppConfig(http, database, storage, limits, new AppConfig.Retention(defaultClass,
         Map.copyOf(classes), abandonedAfter, sweeper), integrity, security,
-        new AppConfig.Integration(importRoots(c), bridge(c)), attestations(c, classes.keySet(),
+        new AppConfig.Integration(importRoots(c), bridge(c),
+            positiveDuration(c, ConfigKeys.INTEGRATION_EVENTS_POLL_INTERVAL)), attestations(c, classes.keySet(),
             defaultClass));
   }
 
@@ -520,6 +521,16 @@ public final class ConfigLoader {
       throw new ConfigException(key, "must be an ISO-8601 duration such as P90D, or never; got '"
           + s + "'");
     }
+  }
+
+  /** At most 20 s: the control plane's requests on the bus give up at 30 s. */
+  private static Duration peerAckTimeout(JsonObject c) {
+    Duration d = positiveDuration(c, ConfigKeys.DATABASE_PEER_ACK_TIMEOUT);
+    if (d.isZero() || d.compareTo(Duration.ofSeconds(20)) > 0) {
+      throw new ConfigException(ConfigKeys.DATABASE_PEER_ACK_TIMEOUT,
+          "must be more than 0 and at most PT20S");
+    }
+    return d;
   }
 
   private static Duration positiveDuration(JsonObject c, String key) {

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class FileRefCache implements LocationCache {
 
-  /** Entries per verticle; a reference is a few hundred bytes. */
+  /** Entries per server; a reference is a few hundred bytes. */
   static final int CAPACITY = 10_000;
 
   /** How long an entry is trusted. */
@@ -98,6 +98,9 @@ public final class FileRefCache implements LocationCache {
   @Override
   public synchronized void trust() {
     trusted = true;
+    // A lookup that started while distrusted may have read state that an invalidation this
+    // server did not hear has since changed: its answer is not kept.
+    generation++;
   }
 
   private static String key(String pkg, String path) {

@@ -25,8 +25,8 @@ import java.util.logging.Logger;
  * <p>It tails the log rather than being told each event: after every transaction of this
  * process that commits ({@link Database#onCommitted}) and whenever another server on the same
  * PostgreSQL database announces an append ({@link Addresses#EVENTS_APPENDED}) it reads the
- * events after the last one it published and publishes them; every {@value #POLL_MS} ms it
- * looks again, for what no announcement covers (the CLI's {@code fsck --repair} on SQLite, an
+ * events after the last one it published and publishes them; every
+ * {@code integration.events_poll_interval} (1 s) it looks again, for what no announcement covers (the CLI's {@code fsck --repair} on SQLite, an
  * announcement lost while the database connection was down). Every server publishes every
  * event of the shared log to its own consumers.
  * One reader at a time, so the order on the bus is the log's. It starts at the log's head:
@@ -36,14 +36,14 @@ public final class NotifierVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(NotifierVerticle.class.getName());
 
-  /** How often the log is read for events appended by other processes, in milliseconds. */
-  static final long POLL_MS = 1000;
   private static final int PAGE = 500;
 
   private final Database db;
   private final EventLog log;
   private final Authenticator authenticator;
   private final CallerLimits callers;
+  /** How often the log is read for events no announcement covered, in milliseconds. */
+  private final long pollMillis;
   private long published;
   private boolean reading;
   private boolean again;
@@ -52,7 +52,8 @@ public final class NotifierVerticle extends VerticleBase {
 
   /** {@code events.since} is answered to callers with the reader role and no producer scope. */
   public NotifierVerticle(Database db, Clock clock, Authenticator authenticator,
-      CallerLimits callers) {
+      CallerLimits callers, java.time.Duration pollInterval) {
+    this.pollMillis = pollInterval.toMillis();
     this.callers = callers;
     this.db = db;
     this.authenticator = authenticator;
@@ -65,7 +66,7 @@ public final class NotifierVerticle extends VerticleBase {
     return head().compose(seq -> {
       published = seq;
       db.onCommitted(() -> here.runOnContext(v -> publishNew()));
-      timer = vertx.setPeriodic(POLL_MS, id -> publishNew());
+      timer = vertx.setPeriodic(pollMillis, id -> publishNew());
       vertx.eventBus().consumer(Addresses.EVENTS_APPENDED, m -> publishNew());
       return PublicAddresses.serve(vertx, authenticator, callers, BusApi.EVENTS_SINCE, (who, body) -> {
         Authorization.requireUnscoped(who, Role.READER);

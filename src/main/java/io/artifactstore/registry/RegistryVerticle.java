@@ -2,7 +2,6 @@ package io.artifactstore.registry;
 
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
-import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.attestations.SigningKeys;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.db.Database;
@@ -65,8 +64,7 @@ public final class RegistryVerticle extends VerticleBase {
         serve(Addresses.BLOB_SIZE_HELD, m -> registry.holdsSize(m.getLong("size")))
             .completion(),
         serve(Addresses.PACKAGE_FINALIZE,
-            m -> registry.finalizePackage(m.getString("id"), m)
-                .compose(pkg -> changed(pkg.getString("id")).map(pkg)))
+            m -> registry.finalizePackage(m.getString("id"), m))
             .completion(),
         serve(Addresses.PACKAGE_MANIFEST, m -> registry.manifest(m.getString("id")))
             .completion(),
@@ -83,15 +81,6 @@ public final class RegistryVerticle extends VerticleBase {
             signingKeys == null ? new io.vertx.core.json.JsonArray() : signingKeys.published())))
             .completion(),
         serve(Addresses.REGISTRY_HEALTH, m -> registry.health()).completion())));
-  }
-
-  /**
-   * Has every server drop what it caches of the package; completes when they did (or were
-   * waited for long enough), never fails.
-   */
-  private Future<Void> changed(String id) {
-    return Bus.request(vertx, Addresses.CACHE_INVALIDATE, CacheInvalidation.ofPackage(id).toJson())
-        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** Serves {@code address}; database outages become {@code database_unavailable}. */

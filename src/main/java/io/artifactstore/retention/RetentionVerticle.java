@@ -127,16 +127,15 @@ public final class RetentionVerticle extends VerticleBase {
             JsonObject req = new JsonObject().put("id", id).put("actor", "system:sweeper")
                 .put("reason", "retention expired");
             chain = chain.compose(v -> retention.delete(id, req)
-                .compose(t -> {
-                  deleted.add(id);
-                  return changed(req);
-                })
+                .onSuccess(t -> deleted.add(id))
                 .otherwise(e -> {
                   LOG.log(Level.INFO, "sweep kept " + id + ": " + e.getMessage());
                   return null;
                 }));
           }
-          return chain;
+          // One invalidation for all the packages deleted, before their bytes may go.
+          return chain.compose(v -> invalidate(new CacheInvalidation(
+              deleted.stream().map(String::valueOf).toList(), List.of())));
         })
         .compose(v -> reclaim())
         .map(reclaimed -> report.put("reclaimed", reclaimed));
@@ -188,7 +187,7 @@ public final class RetentionVerticle extends VerticleBase {
    * waited for long enough), never fails. Nothing to do for an empty change.
    */
   private Future<Void> invalidate(CacheInvalidation change) {
-    if (change.packages().isEmpty() && change.blobs().isEmpty()) {
+    if (change.isEmpty()) {
       return Future.succeededFuture();
     }
     return Bus.request(vertx, Addresses.CACHE_INVALIDATE, change.toJson())

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *   <li>no field: the anonymous identity ({@link AnonymousAccess});</li>
  *   <li>{@code Bearer <API token>}: the token's identity, looked up by the SHA-256 of the
  *       secret over the event bus and trusted for {@code security.token_cache_ttl} (dropped at
- *       once when revoked on this instance, see {@link Addresses#TOKEN_REVOKED});</li>
+ *       once when revoked, on every server of the database: {@link #forget});</li>
  *   <li>anything else fails: another scheme {@code unauthenticated} (401), a field that is not
  *       {@code Bearer <token68>} {@code invalid_authorization} (400), an unknown, expired or
  *       revoked token {@code invalid_token} (401).</li>
@@ -66,8 +66,6 @@ public final class Authenticator {
     this.anonymousIdentity = anonymous.identity();
     this.cacheNanos = cacheTtl.toNanos();
     this.clock = clock;
-    vertx.eventBus().<JsonObject>consumer(Addresses.TOKEN_REVOKED,
-        m -> forget(m.body().getString("id")));
   }
 
   /** Signs and checks download links. */
@@ -157,7 +155,11 @@ public final class Authenticator {
     return Future.succeededFuture(identity);
   }
 
-  private void forget(String tokenId) {
+  /**
+   * Drops what is cached of the API token {@code tokenId} and never caches it again: called by
+   * cluster.ClusterVerticle when the token is revoked, here or on another server.
+   */
+  public void forget(String tokenId) {
     revoked.add(tokenId);
     cache.values().removeIf(c -> c.identity().subject().equals(tokenId));
   }

@@ -2,6 +2,7 @@ package io.artifactstore.security;
 
 import io.artifactstore.bus.Addresses;
 import io.artifactstore.bus.Bus;
+import io.artifactstore.bus.CacheInvalidation;
 import io.artifactstore.config.AppConfig;
 import io.artifactstore.db.Database;
 import io.artifactstore.events.EventLog;
@@ -14,8 +15,8 @@ import java.util.function.Function;
 
 /**
  * The control plane's side of security: answers the {@code security.token.*} addresses with
- * {@link TokenService}, and publishes {@link Addresses#TOKEN_REVOKED} after each revocation so
- * that the HTTP verticles forget the token at once.
+ * {@link TokenService}; a revocation answers once every server on the database forgot the
+ * token ({@link CacheInvalidation} of the token, see cluster.ClusterVerticle).
  */
 public final class SecurityVerticle extends VerticleBase {
 
@@ -36,9 +37,9 @@ public final class SecurityVerticle extends VerticleBase {
         serve(Addresses.TOKEN_CREATE, tokens::create),
         serve(Addresses.TOKEN_LIST, m -> tokens.list()),
         serve(Addresses.TOKEN_GET, m -> tokens.get(m.getString("id"))),
-        serve(Addresses.TOKEN_REVOKE, m -> tokens.revoke(m).onSuccess(t ->
-            vertx.eventBus().publish(Addresses.TOKEN_REVOKED,
-                new JsonObject().put("id", t.getString("id"))))),
+        serve(Addresses.TOKEN_REVOKE, m -> tokens.revoke(m).compose(t -> Bus.request(vertx,
+                Addresses.CACHE_INVALIDATE, CacheInvalidation.ofToken(t.getString("id")).toJson())
+            .otherwiseEmpty().map(t))),
         serve(Addresses.TOKEN_AUTHENTICATE,
             m -> tokens.authenticate(m.getString("secret_sha256")))));
   }

@@ -49,6 +49,10 @@ class ServersOnOneDatabaseTest {
   String databaseUrl;
 
   void start(Consumer<JsonObject> tweakA) throws Exception {
+    start(tweakA, json -> { });
+  }
+
+  void start(Consumer<JsonObject> tweakA, Consumer<JsonObject> tweakB) throws Exception {
     JsonObject s3 = TestS3.get().backendOptions();
     Consumer<JsonObject> shared = json -> json.getJsonObject("storage")
         .put("default_backend", "s3").getJsonObject("backends").put("s3", s3.copy());
@@ -56,7 +60,8 @@ class ServersOnOneDatabaseTest {
         shared.andThen(tweakA), clock);
     databaseUrl = a.config().database().url();
     b = TestServer.start(TestDatabases.Kind.POSTGRESQL, dir.resolve("b"),
-        shared.andThen(json -> json.getJsonObject("database").put("url", databaseUrl)), clock);
+        shared.andThen(json -> json.getJsonObject("database").put("url", databaseUrl))
+            .andThen(tweakB), clock);
     viaA = new Http(a.baseUrl());
     viaB = new Http(b.baseUrl());
     Await.until("both servers listen on the database", Duration.ofSeconds(30),
@@ -133,11 +138,36 @@ class ServersOnOneDatabaseTest {
   }
 
   @Test
-  @DisplayName("a server that listens but never confirms delays a change by the timeout, is named once, and the change stands")
+  @DisplayName("a token revoked through one server is refused by the other at once, although it had verified and cached it")
+  void revocationSeenAtOnce() throws Exception {
+    start(json -> { });
+    String secret = a.token(new JsonObject().put("name", "watcher")
+        .put("roles", new io.vertx.core.json.JsonArray().add("reader")));
+    for (int i = 0; i < 2; i++) {
+      Http.Response who = viaB.get("/v1/identity", "Authorization", "Bearer " + secret);
+      assertEquals(200, who.status(), who.text());
+    }
+    String id = viaA.get("/v1/tokens").json().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(t -> "watcher".equals(t.getString("name")))
+        .findFirst().orElseThrow().getString("id");
+    Http.Response revoked = viaA.send("DELETE", "/v1/tokens/" + id,
+        HttpRequest.BodyPublishers.noBody());
+    assertEquals(200, revoked.status(), revoked.text());
+    Http.Response refused = viaB.get("/v1/identity", "Authorization", "Bearer " + secret);
+    assertEquals(401, refused.status(), refused.text());
+    assertEquals("invalid_token", refused.errorCode());
+  }
+
+  @Test
+  @DisplayName("a server that listens but never confirms delays a change by the timeout, is named once and not waited for again, and the change stands")
   void silentPeer() throws Exception {
     start(json -> json.getJsonObject("database").put("peer_ack_timeout", "PT1S"));
     byte[] content = random(1000, 2);
     String id = finalized(viaA, "transient", content);
+    String second = finalized(viaA, "transient", random(1000, 3));
+    // The content stays referenced: no reclamation adds its own announcement.
+    finalized(viaA, "permanent-record", content);
+    finalized(viaA, "permanent-record", random(1000, 3));
     assertEquals(200, viaB.get("/v1/packages/" + id + "/files/f.bin").status());
     try (Connection silent = connect(); Statement s = silent.createStatement();
         LogCapture log = LogCapture.start()) {
@@ -155,13 +185,22 @@ class ServersOnOneDatabaseTest {
       assertEquals(1, warnings.size(), log.warningsOrStackTraces().toString());
       assertTrue(warnings.get(0).contains("[artifact-store-peer/silent/1/00000000]"),
           warnings.get(0));
+      // Not waited for again: the next change warns no more, and B still drops it.
+      assertEquals(200, viaB.get("/v1/packages/" + second + "/files/f.bin").status());
+      assertEquals(200, viaA.send("DELETE", "/v1/packages/" + second,
+          HttpRequest.BodyPublishers.noBody()).status());
+      assertEquals(410, viaB.get("/v1/packages/" + second + "/files/f.bin").status());
+      assertEquals(1, log.warningsOrStackTraces().stream()
+          .filter(w -> w.contains("did not confirm")).count(), log.warningsOrStackTraces().toString());
     }
   }
 
   @Test
   @DisplayName("events committed through one server are published on the other's event bus, each once, in log order")
   void notificationsAcrossServers() throws Exception {
-    start(json -> { });
+    // B never reads the log on its own: only the announcements of A's commits can tell it.
+    start(json -> { }, json -> json.getJsonObject("integration")
+        .put("events_poll_interval", "PT1H"));
     List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
     b.vertx().eventBus().<JsonObject>consumer(BusApi.EVENTS,
         m -> seen.add(m.body().getLong("seq"))).completion().await();

@@ -55,4 +55,21 @@ class FileRefCacheTest {
     assertNull(cache.get("p", "b"));
     assertNotNull(cache.get("r", "c"));
   }
+
+  @Test
+  @DisplayName("while distrusted nothing is kept; a lookup that started then is not kept once trusted again")
+  void distrustedWhileDeaf() {
+    FileRefCache cache = new FileRefCache();
+    cache.offer(ref("p", "a", "s1", "finalized"), cache.generation());
+    cache.distrust();
+    assertNull(cache.get("p", "a"), "distrust drops every entry");
+    long startedWhileDeaf = cache.generation();
+    cache.offer(ref("q", "a", "s2", "finalized"), startedWhileDeaf);
+    assertNull(cache.get("q", "a"), "nothing is kept while distrusted");
+    cache.trust();
+    cache.offer(ref("q", "a", "s2", "finalized"), startedWhileDeaf);
+    assertNull(cache.get("q", "a"), "the lookup may have missed an invalidation while deaf");
+    cache.offer(ref("q", "a", "s2", "finalized"), cache.generation());
+    assertNotNull(cache.get("q", "a"));
+  }
 }

@@ -126,8 +126,7 @@ abstract class HttpApiContract {
     }
   }
 
-  /** The server's count of uploads with {@code outcome}, from /metrics. */
-  /** The uploads counted with {@code outcome} by the server on {@link #wirePort}. */
+  /** The uploads counted with {@code outcome} by the server on {@link #wirePort}, from /metrics. */
   double uploads(String outcome) {
     String prefix = "artifactstore_uploads_total{outcome=\"" + outcome + "\"} ";
     Http wire = new Http("http://127.0.0.1:" + wirePort);

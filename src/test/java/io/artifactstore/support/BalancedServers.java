@@ -57,6 +57,7 @@ public final class BalancedServers implements AutoCloseable {
         // One after the other: the first creates the shared key files.
         set.servers[i] = ServerProcess.start(dir, c, "server-" + i);
       }
+      set.awaitPeers();
       set.nginx = Nginx.start(dir.resolve("nginx"),
           List.of(set.servers[0].port(), set.servers[1].port()));
       return set;
@@ -64,6 +65,26 @@ public final class BalancedServers implements AutoCloseable {
       set.close();
       throw e;
     }
+  }
+
+  /**
+   * Waits until both servers listen to each other on the database (their caches are not
+   * trusted before): the sessions named {@code artifact-store-peer/...}.
+   */
+  public void awaitPeers() throws Exception {
+    java.net.URI uri = java.net.URI.create(databaseUrl);
+    String[] user = uri.getUserInfo().split(":", 2);
+    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+    Await.until("both servers listen on the database", java.time.Duration.ofSeconds(60), () -> {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc, user[0],
+          user.length > 1 ? user[1] : "");
+          java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM "
+              + "pg_stat_activity WHERE datname = current_database() "
+              + "AND application_name LIKE 'artifact-store-peer/%'")) {
+        rs.next();
+        return rs.getInt(1) == servers.length;
+      }
+    });
   }
 
   static int freePort() throws Exception {
@@ -95,10 +116,14 @@ public final class BalancedServers implements AutoCloseable {
     return bucket;
   }
 
-  /** Starts server {@code i} again, on its port, once the previous process has exited. */
+  /**
+   * Starts server {@code i} again, on its port, once the previous process has exited; returns
+   * once it listens to the other server on the database.
+   */
   public ServerProcess restart(int i) throws Exception {
     servers[i].close();
     servers[i] = ServerProcess.start(dir, configs.get(i), "server-" + i + "-" + (++restarts[i]));
+    awaitPeers();
     return servers[i];
   }
 
