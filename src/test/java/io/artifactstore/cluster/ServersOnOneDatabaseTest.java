@@ -13,12 +13,9 @@ import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestS3;
 import io.artifactstore.support.TestServer;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +23,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,24 +74,12 @@ class ServersOnOneDatabaseTest {
     }
   }
 
-  /** The {@code application_name}s of the connections that listen for peer messages. */
   List<String> peers() throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT application_name FROM pg_stat_activity WHERE "
-            + "datname = current_database() AND application_name LIKE 'artifact-store-peer/%'")) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
+    return TestDatabases.listeningServers(databaseUrl);
   }
 
   Connection connect() throws Exception {
-    URI uri = URI.create(databaseUrl);
-    String[] user = uri.getUserInfo().split(":", 2);
-    return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort()
-        + uri.getPath(), user[0], user.length > 1 ? user[1] : "");
+    return TestDatabases.connect(databaseUrl);
   }
 
   String finalized(Http http, String retentionClass, byte[] content) {

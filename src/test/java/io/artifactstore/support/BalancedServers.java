@@ -72,19 +72,8 @@ public final class BalancedServers implements AutoCloseable {
    * trusted before): the sessions named {@code artifact-store-peer/...}.
    */
   public void awaitPeers() throws Exception {
-    java.net.URI uri = java.net.URI.create(databaseUrl);
-    String[] user = uri.getUserInfo().split(":", 2);
-    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
-    Await.until("both servers listen on the database", java.time.Duration.ofSeconds(60), () -> {
-      try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbc, user[0],
-          user.length > 1 ? user[1] : "");
-          java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM "
-              + "pg_stat_activity WHERE datname = current_database() "
-              + "AND application_name LIKE 'artifact-store-peer/%'")) {
-        rs.next();
-        return rs.getInt(1) == servers.length;
-      }
-    });
+    Await.until("both servers listen on the database", java.time.Duration.ofSeconds(60),
+        () -> TestDatabases.listeningServers(databaseUrl).size() == servers.length);
   }
 
   static int freePort() throws Exception {

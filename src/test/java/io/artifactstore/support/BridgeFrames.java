@@ -39,6 +39,22 @@ public final class BridgeFrames implements AutoCloseable {
     out.flush();
   }
 
+  /**
+   * Sends a request to {@code address} and returns the frame that answers it (a {@code message}
+   * to the reply address, or an {@code err}); other frames meanwhile are dropped.
+   */
+  public JsonObject request(String address, JsonObject body) throws Exception {
+    String replyTo = "reply-" + java.util.UUID.randomUUID();
+    send(new JsonObject().put("type", "send").put("address", address)
+        .put("replyAddress", replyTo).put("headers", new JsonObject()).put("body", body));
+    while (true) {
+      JsonObject frame = next();
+      if (replyTo.equals(frame.getString("address")) || "err".equals(frame.getString("type"))) {
+        return frame;
+      }
+    }
+  }
+
   /** The next frame. */
   public JsonObject next() throws Exception {
     byte[] data = new byte[in.readInt()];

@@ -53,6 +53,31 @@ public final class TestDatabases {
         + name;
   }
 
+  /** A JDBC connection to the database of a {@code postgresql://user:password@host:port/db} URL. */
+  public static Connection connect(String databaseUrl) throws SQLException {
+    java.net.URI uri = java.net.URI.create(databaseUrl);
+    String[] user = uri.getUserInfo().split(":", 2);
+    return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort()
+        + uri.getPath(), user[0], user.length > 1 ? user[1] : "");
+  }
+
+  /**
+   * The servers that listen to each other on the database of {@code databaseUrl}: the
+   * {@code application_name}s of their listening sessions (cluster.PeerChannel).
+   */
+  public static java.util.List<String> listeningServers(String databaseUrl) throws SQLException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = connect(databaseUrl); Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT application_name FROM pg_stat_activity "
+            + "WHERE datname = current_database() "
+            + "AND application_name LIKE 'artifact-store-peer/%'")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
   /** The admin URL of the test PostgreSQL server, starting an embedded one if needed. */
   public static synchronized String postgresAdminUrl() {
     if (adminUrl != null) {
