@@ -2,11 +2,10 @@ package io.artifactstore.dataplane;
 
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.artifactstore.streams.DemandReadStream;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -25,69 +24,30 @@ import java.util.Objects;
  * fails the stream with {@code import_file_changed} instead of ending it, so the upload is
  * cancelled and nothing is stored. A read error fails it with {@code storage_unavailable}.
  */
-final class ImportedFileStream implements ReadStream<Buffer> {
+final class ImportedFileStream extends DemandReadStream {
 
   static final int CHUNK = 256 * 1024;
 
-  private final Vertx vertx;
   private final Context context;
   private final ImportRoots.Opened file;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
-  private long demand;
   private long read;
   private boolean reading;
   private boolean done;
 
   ImportedFileStream(Vertx vertx, ImportRoots.Opened file) {
-    this.vertx = vertx;
+    super(0);
     this.context = vertx.getOrCreateContext();
     this.file = file;
   }
 
   @Override
-  public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    exceptionHandler = handler;
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-    this.handler = handler;
+  protected void demandChanged() {
     readMore();
-    return this;
   }
 
-  @Override
-  public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> pause() {
-    demand = 0;
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public ReadStream<Buffer> fetch(long amount) {
-    if (amount > 0) {
-      demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
-      readMore();
-    }
-    return this;
-  }
-
-  /** The outcome of one read: a chunk, or the end (null) once the file proved unchanged. */
+  /** One read at a time: a chunk, or the end (null) once the file proved unchanged. */
   private void readMore() {
-    if (reading || done || demand == 0 || handler == null) {
+    if (reading || done || demand() == 0 || !hasHandler()) {
       return;
     }
     reading = true;
@@ -99,29 +59,17 @@ final class ImportedFileStream implements ReadStream<Buffer> {
       }
       if (ar.failed()) {
         done = true;
-        Handler<Throwable> h = exceptionHandler;
-        if (h != null) {
-          h.handle(ar.cause());
-        }
+        emitFailure(ar.cause());
         return;
       }
       Buffer chunk = ar.result();
       if (chunk == null) {
         done = true;
-        Handler<Void> h = endHandler;
-        if (h != null) {
-          h.handle(null);
-        }
+        emitEnd();
         return;
       }
       read += chunk.length();
-      if (demand != Long.MAX_VALUE) {
-        demand--;
-      }
-      Handler<Buffer> h = handler;
-      if (h != null) {
-        h.handle(chunk);
-      }
+      emit(chunk);
       readMore();
     });
   }

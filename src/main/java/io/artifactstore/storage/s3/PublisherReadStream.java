@@ -1,7 +1,7 @@
 package io.artifactstore.storage.s3;
 
+import io.artifactstore.streams.DemandReadStream;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
@@ -21,7 +21,7 @@ import org.reactivestreams.Subscription;
  * pushes the back-pressure to the S3 server. Signals from the publisher arrive on the SDK's
  * threads and are handed to the context; every field is touched on the context only.
  */
-final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBuffer> {
+final class PublisherReadStream extends DemandReadStream implements Subscriber<ByteBuffer> {
 
   /** Chunks requested from the publisher but not delivered yet, at most. */
   static final int WINDOW = 8;
@@ -30,16 +30,13 @@ final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBu
   private final Function<Throwable, Throwable> errorMapper;
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private Subscription subscription;
-  private long demand = Long.MAX_VALUE;
   private int outstanding;
   private boolean completed;
   private boolean finished;
   private boolean cancelled;
-  private Handler<Buffer> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
 
   PublisherReadStream(Context context, Function<Throwable, Throwable> errorMapper) {
+    super(Long.MAX_VALUE);
     this.context = context;
     this.errorMapper = errorMapper;
   }
@@ -102,25 +99,36 @@ final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBu
 
   // ---- Vert.x side: on the context ----
 
+  @Override
+  protected void demandChanged() {
+    drain();
+  }
+
+  @Override
+  public ReadStream<Buffer> handler(io.vertx.core.Handler<Buffer> handler) {
+    if (handler == null) {
+      // The consumer went away (a pipe that failed, say): release the connection.
+      cancel();
+    }
+    return super.handler(handler);
+  }
+
   private void drain() {
-    while (!finished && demand > 0 && handler != null && !queue.isEmpty()) {
-      if (demand != Long.MAX_VALUE) {
-        demand--;
-      }
-      handler.handle(queue.poll());
+    while (!finished && demand() > 0 && hasHandler() && !queue.isEmpty()) {
+      emit(queue.poll());
     }
     if (finished) {
       return;
     }
     if (completed && queue.isEmpty()) {
       // Ended only once someone listens for the end, whatever order the handlers are set in.
-      if (endHandler != null) {
+      if (hasEndHandler()) {
         finished = true;
-        endHandler.handle(null);
+        emitEnd();
       }
       return;
     }
-    if (subscription != null && !completed && demand > 0 && handler != null) {
+    if (subscription != null && !completed && demand() > 0 && hasHandler()) {
       int want = WINDOW - outstanding - queue.size();
       if (want > 0) {
         outstanding += want;
@@ -135,59 +143,7 @@ final class PublisherReadStream implements ReadStream<Buffer>, Subscriber<ByteBu
     }
     finished = true;
     queue.clear();
-    // Without an exception handler nobody is reading: there is no one to tell.
-    Handler<Throwable> h = exceptionHandler;
-    if (h != null) {
-      h.handle(t);
-    }
-  }
-
-  @Override
-  public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-    this.handler = handler;
-    if (handler == null) {
-      // The consumer went away (a pipe that failed, say): release the connection.
-      cancel();
-    } else {
-      drain();
-    }
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> pause() {
-    demand = 0;
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public ReadStream<Buffer> fetch(long amount) {
-    if (amount > 0) {
-      demand += amount;
-      if (demand < 0) {
-        demand = Long.MAX_VALUE;
-      }
-      drain();
-    }
-    return this;
-  }
-
-  @Override
-  public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
-    drain();
-    return this;
+    emitFailure(t);
   }
 
   private void cancel() {
