@@ -34,7 +34,7 @@ class HttpApiBalancedTest extends HttpApiContract {
   }
 
   @Override
-  void stopServer() throws Exception {
+  void stop() throws Exception {
     if (servers != null) {
       servers.close();
     }

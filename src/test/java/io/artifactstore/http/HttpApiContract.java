@@ -73,6 +73,11 @@ abstract class HttpApiContract {
 
   @AfterAll
   void stopServer() throws Exception {
+    stop();
+  }
+
+  /** Stops what {@link #start} started. */
+  void stop() throws Exception {
     if (server != null) {
       server.close();
     }
