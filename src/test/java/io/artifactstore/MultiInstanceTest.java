@@ -312,24 +312,28 @@ class MultiInstanceTest {
   }
 
   /**
-   * What a retry-safe client does with an idempotent request: once more when nginx answered
-   * 502/503/504 or the connection failed, up to 5 times, waiting 100 ms more each time.
+   * What a retry-safe client does with an idempotent request: again while nginx answers
+   * 502/503/504 or the connection fails, until an answer comes or 30 s have passed (the failed
+   * attempts, and the last one's error, are in the failure).
    */
   static Http.Response retrying(java.util.concurrent.Callable<Http.Response> request)
       throws Exception {
-    Exception last = null;
-    for (int attempt = 1; attempt <= 5; attempt++) {
+    java.util.concurrent.atomic.AtomicReference<Http.Response> answer =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    List<String> attempts = new ArrayList<>();
+    Await.until("an answer other than 502-504", Duration.ofSeconds(30), () -> {
       try {
         Http.Response r = request.call();
         if (r.status() < 502 || r.status() > 504) {
-          return r;
+          answer.set(r);
+          return true;
         }
-        last = new IllegalStateException(r.status() + " " + r.text());
+        attempts.add(r.status() + " " + r.text());
       } catch (RuntimeException e) {
-        last = e;
+        attempts.add(e.toString());
       }
-      Thread.sleep(100L * attempt);  // back-off between retries, as a client would
-    }
-    throw last;
+      return false;
+    }, attempts::toString);
+    return answer.get();
   }
 }
