@@ -11,12 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.concurrent.Flow;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -33,6 +33,7 @@ public final class ApiClient {
   private final String token;
   private final String actor;
   private final Retries retries;
+  private final javax.net.ssl.SSLContext tls;
 
   public ApiClient(String base, String token, String actor, Retries retries) {
     this(base, token, actor, retries, null);
@@ -45,6 +46,7 @@ public final class ApiClient {
     this.token = token;
     this.actor = actor;
     this.retries = retries;
+    this.tls = tls;
     HttpClient.Builder b = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10))
@@ -125,34 +127,47 @@ public final class ApiClient {
   }
 
   /**
-   * {@code PUT}s a file's bytes, streamed from disk; {@code sent} is told of every buffer handed
-   * to the connection. With {@code sha256Hex} the server checks the bytes against it before it
-   * stores them; without (null), the SHA-256 of the bytes sent is computed as they go and
-   * checked against the one the server answers, so the file is read once. Throws a
-   * {@link ClientException} on an error answer or a digest that differs.
+   * {@code PUT}s a file's bytes, streamed from disk over a connection of its own
+   * ({@link FilePut}); {@code sent} is told of every piece written. With {@code sha256Hex} the
+   * server checks the bytes against it before it stores them, and over plain HTTP they go with
+   * {@code sendfile}; without (null), the SHA-256 of the bytes sent is computed as they go and
+   * checked against the one the server answers, so the file is read once. Retried as an
+   * idempotent request. Throws a {@link ClientException} on an error answer or a digest that
+   * differs.
    */
   public JsonObject putFile(String path, Path file, String sha256Hex, String mediaType,
       LongConsumer sent) {
-    HttpRequest.BodyPublisher body;
     // Bytes of an attempt that is retried are taken back, so that {@code sent} ends with the
     // bytes of the attempt that succeeded.
     AtomicLong attempt = new AtomicLong();
     MessageDigest sentDigest = sha256Hex == null ? Hashing.newSha256() : null;
-    try {
-      body = counting(HttpRequest.BodyPublishers.ofFile(file), sentDigest, n -> {
-        attempt.addAndGet(n);
-        sent.accept(n);
-      });
+    List<String> headers = new ArrayList<>(List.of("Content-Type", mediaType));
+    if (sha256Hex != null) {
+      headers.addAll(List.of("X-Checksum-Sha256", sha256Hex));
+    }
+    if (token != null) {
+      headers.addAll(List.of("Authorization", "Bearer " + token));
+    }
+    if (actor != null) {
+      headers.addAll(List.of("X-Actor", actor));
+    }
+    try (java.nio.channels.FileChannel readable = java.nio.channels.FileChannel.open(file)) {
+      // A file that cannot be read is not worth a connection, nor retries.
     } catch (IOException e) {
       throw new ClientException(ExitCodes.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
     }
-    HttpRequest.Builder request = request(path).header("Content-Type", mediaType);
-    if (sha256Hex != null) {
-      request.header("X-Checksum-Sha256", sha256Hex);
-    }
-    JsonObject stored = json(send(request.expectContinue(true).PUT(body),
-        HttpResponse.BodyHandlers.ofByteArray(), true,
-        () -> sent.accept(-attempt.getAndSet(0))));
+    URI uri = URI.create(base + path);
+    HttpResponse<byte[]> answer = exchange("PUT " + uri.getPath(), true, () -> {
+      sent.accept(-attempt.getAndSet(0));
+      if (sentDigest != null) {
+        sentDigest.reset();
+      }
+      return FilePut.put(uri, file, headers, sentDigest, n -> {
+        attempt.addAndGet(n);
+        sent.accept(n);
+      }, tls);
+    });
+    JsonObject stored = json(answer);
     if (sentDigest != null) {
       String sentHex = java.util.HexFormat.of().formatHex(sentDigest.digest());
       if (!sentHex.equals(stored.getString("sha256"))) {
@@ -215,17 +230,25 @@ public final class ApiClient {
 
   private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler,
       boolean idempotent, Runnable beforeRetry) {
-    String what = req.method() + " " + req.uri().getPath();
     boolean[] first = {true};
+    return exchange(req.method() + " " + req.uri().getPath(), idempotent, () -> {
+      if (!first[0] && beforeRetry != null) {
+        beforeRetry.run();
+      }
+      first[0] = false;
+      return http.send(req, handler);
+    });
+  }
+
+  /**
+   * Runs {@code attempt} under the retry policy; turns what fails for good into a
+   * {@link ClientException}. {@code what} ("PUT /v1/...") names it in messages.
+   */
+  private <T> HttpResponse<T> exchange(String what, boolean idempotent,
+      dev.failsafe.function.CheckedSupplier<HttpResponse<T>> attempt) {
     String tries = retries.max() > 0 ? " (tried " + (retries.max() + 1) + " times)" : "";
     try {
-      return retries.send(what, idempotent, () -> {
-        if (!first[0] && beforeRetry != null) {
-          beforeRetry.run();
-        }
-        first[0] = false;
-        return http.send(req, handler);
-      });
+      return retries.send(what, idempotent, attempt);
     } catch (ConnectException | HttpConnectTimeoutException e) {
       throw new ClientException(ExitCodes.UNREACHABLE, "cannot reach the server at " + base
           + (e.getMessage() != null ? ": " + e.getMessage() : "") + tries, e);
@@ -292,53 +315,5 @@ public final class ApiClient {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  /** A body publisher that reports the bytes it hands on. */
-  /**
-   * {@code inner}, telling {@code sent} of every buffer, and updating {@code digest} (when not
-   * null; reset at every subscription, that is every attempt) with its bytes.
-   */
-  private static HttpRequest.BodyPublisher counting(HttpRequest.BodyPublisher inner,
-      MessageDigest digest, LongConsumer sent) {
-    return new HttpRequest.BodyPublisher() {
-      @Override
-      public long contentLength() {
-        return inner.contentLength();
-      }
-
-      @Override
-      public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
-        if (digest != null) {
-          digest.reset();
-        }
-        inner.subscribe(new Flow.Subscriber<ByteBuffer>() {
-          @Override
-          public void onSubscribe(Flow.Subscription subscription) {
-            s.onSubscribe(subscription);
-          }
-
-          @Override
-          public void onNext(ByteBuffer item) {
-            int n = item.remaining();
-            if (digest != null) {
-              digest.update(item.duplicate());
-            }
-            s.onNext(item);
-            sent.accept(n);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            s.onError(t);
-          }
-
-          @Override
-          public void onComplete() {
-            s.onComplete();
-          }
-        });
-      }
-    };
   }
 }
