@@ -100,6 +100,8 @@ public final class TestDatabases {
         } catch (IOException ignored) {
           // the JVM is exiting
         }
+        // The unpacked PostgreSQL binaries and the cluster (about 60 MiB) go with the JVM.
+        TempFolders.deleteTree(dir);
       }));
       adminUrl = "postgresql://postgres:postgres@localhost:" + embedded.getPort() + "/postgres";
       return adminUrl;

@@ -80,6 +80,8 @@ public final class TestS3 {
         } catch (Exception e) {
           // The JVM is exiting anyway.
         }
+        // The buckets' objects (hundreds of MiB over a run) go with the JVM.
+        TempFolders.deleteTree(dir);
       }));
       return new TestS3(endpoint, client);
     } catch (Exception e) {
