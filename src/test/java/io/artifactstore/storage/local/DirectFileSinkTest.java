@@ -1,6 +1,7 @@
 package io.artifactstore.storage.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.ByteBuffer;
@@ -14,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DirectFileSinkTest {
 
   private static final int[] SIZES = {0, 1, 4095, 4096, 4097, 1024 * 1024 - 1, 1024 * 1024,
-      1024 * 1024 + 1, 3 * 1024 * 1024 + 12345};
+      1024 * 1024 + 1, 3 * 1024 * 1024 + 12345, (int) DirectFileSink.GROW_AFTER - 1,
+      (int) DirectFileSink.GROW_AFTER, (int) DirectFileSink.GROW_AFTER + 1,
+      (int) DirectFileSink.GROW_AFTER + DirectFileSink.LARGE_BUFFER_BYTES + 4097,
+      9 * 1024 * 1024 + 12345};
 
   private static void roundTrip(Path file, int size, long seed) throws Exception {
     roundTrip(file, size, seed, true);
@@ -42,6 +46,40 @@ class DirectFileSinkTest {
     for (int size : SIZES) {
       roundTrip(dir.resolve("f" + size), size, size);
     }
+  }
+
+  @Test
+  @DisplayName("past GROW_AFTER bytes a file writes through a large buffer while one is free;"
+      + " the others keep the small one, every file comes back exactly, and closing frees them")
+  void largeBuffersAreShared(@TempDir Path dir) throws Exception {
+    int files = DirectFileSink.LARGE_BUFFERS + 2;
+    int size = (int) DirectFileSink.GROW_AFTER + 2 * DirectFileSink.LARGE_BUFFER_BYTES + 777;
+    byte[][] data = new byte[files][size];
+    DirectFileSink[] sinks = new DirectFileSink[files];
+    Random r = new Random(7);
+    for (int i = 0; i < files; i++) {
+      r.nextBytes(data[i]);
+      sinks[i] = DirectFileSink.create(dir.resolve("f" + i));
+    }
+    int free = DirectFileSink.largeBuffersFree();
+    assertEquals(DirectFileSink.LARGE_BUFFERS, free,
+        "no file of an earlier test still holds a large buffer (closing gives it back)");
+    // Interleaved, as concurrent uploads write.
+    for (int off = 0; off < size; off += 100_000) {
+      for (int i = 0; i < files; i++) {
+        sinks[i].write(ByteBuffer.wrap(data[i], off, Math.min(100_000, size - off)));
+      }
+    }
+    long large = java.util.Arrays.stream(sinks)
+        .filter(s -> s.bufferBytes() == DirectFileSink.LARGE_BUFFER_BYTES).count();
+    assertEquals(free, large, "as many large buffers as are free");
+    assertEquals(0, DirectFileSink.largeBuffersFree());
+    for (int i = 0; i < files; i++) {
+      sinks[i].close();
+      sinks[i].close(); // a second close changes nothing
+      assertArrayEquals(data[i], Files.readAllBytes(dir.resolve("f" + i)), "file " + i);
+    }
+    assertEquals(free, DirectFileSink.largeBuffersFree());
   }
 
   @Test
