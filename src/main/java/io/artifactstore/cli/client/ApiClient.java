@@ -157,16 +157,27 @@ public final class ApiClient {
       throw new ClientException(ExitCodes.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
     }
     URI uri = URI.create(base + path);
-    HttpResponse<byte[]> answer = exchange("PUT " + uri.getPath(), true, () -> {
-      sent.accept(-attempt.getAndSet(0));
-      if (sentDigest != null) {
-        sentDigest.reset();
-      }
-      return FilePut.put(uri, file, headers, sentDigest, n -> {
-        attempt.addAndGet(n);
-        sent.accept(n);
-      }, tls);
-    });
+    HttpResponse<byte[]> answer;
+    try {
+      answer = exchange("PUT " + uri.getPath(), true, () -> {
+        sent.accept(-attempt.getAndSet(0));
+        if (sentDigest != null) {
+          sentDigest.reset();
+        }
+        return FilePut.put(uri, file, headers, sentDigest, n -> {
+          attempt.addAndGet(n);
+          sent.accept(n);
+        }, tls);
+      });
+    } catch (FilePut.UnreadableFile e) {
+      throw new ClientException(ExitCodes.FAILED, e.getMessage(), e);
+    }
+    if (answer.statusCode() >= 300 && answer.statusCode() < 400) {
+      // Uploads are not sent twice on the server's word: the address is the user's to fix.
+      throw new ClientException(ExitCodes.FAILED, "the server answered " + answer.statusCode()
+          + " to the upload of " + file + answer.headers().firstValue("Location")
+              .map(l -> ", naming " + l + ": give that address as --server").orElse(""));
+    }
     JsonObject stored = json(answer);
     if (sentDigest != null) {
       String sentHex = java.util.HexFormat.of().formatHex(sentDigest.digest());

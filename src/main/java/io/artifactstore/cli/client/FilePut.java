@@ -25,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -67,27 +66,63 @@ final class FilePut {
   private FilePut() {}
 
   /**
+   * The file could not be read, or changed while it was being sent: not a failure of the
+   * exchange, and not retried.
+   */
+  static final class UnreadableFile extends java.io.UncheckedIOException {
+    UnreadableFile(String message, IOException cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
    * Sends {@code file} as the body of {@code PUT uri}. {@code headers} are name, value pairs;
    * {@code digest} (null: none) is updated with every byte sent; {@code sent} is told of the
    * bytes written as they go. {@code tls} (null: the JVM's default) for https URLs.
    *
-   * @throws IOException when the file cannot be read or the exchange breaks off
+   * @throws IOException when the exchange breaks off ({@link java.net.ConnectException} when
+   *     no connection could be made)
+   * @throws UnreadableFile when the file cannot be read or changes while it is sent
+   * @throws InterruptedException when the thread is interrupted
    */
   static HttpResponse<byte[]> put(URI uri, Path file, List<String> headers, MessageDigest digest,
-      LongConsumer sent, SSLContext tls) throws IOException {
+      LongConsumer sent, SSLContext tls) throws IOException, InterruptedException {
+    try {
+      return exchange(uri, file, headers, digest, sent, tls);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedException("interrupted while sending " + file);
+    }
+  }
+
+  private static HttpResponse<byte[]> exchange(URI uri, Path file, List<String> headers,
+      MessageDigest digest, LongConsumer sent, SSLContext tls)
+      throws IOException, InterruptedException {
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
     if (!https && !"http".equalsIgnoreCase(uri.getScheme())) {
       throw new IOException("not an http or https URL: " + uri);
     }
     int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
-        Connection c = Connection.open(uri.getHost(), port, https, tls)) {
-      long size = in.size();
+    FileChannel in;
+    long size;
+    try {
+      in = FileChannel.open(file, StandardOpenOption.READ);
+      size = in.size();
+    } catch (IOException e) {
+      throw new UnreadableFile("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    // URI.getHost() keeps the brackets of an IPv6 literal: right for Host, not for a socket.
+    String host = uri.getHost();
+    String address = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    try (in; Connection c = Connection.open(address, port, https, tls)) {
       StringBuilder head = new StringBuilder("PUT ").append(uri.getRawPath())
           .append(uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "")
-          .append(" HTTP/1.1\r\nHost: ").append(hostHeader(uri, https, port))
+          .append(" HTTP/1.1\r\nHost: ")
+          .append(port == (https ? 443 : 80) ? host : host + ":" + port)
           .append("\r\nContent-Length: ").append(size)
-          .append("\r\nExpect: 100-continue\r\nConnection: close\r\n");
+          // RFC 9110 10.1.1: no 100-continue for a request without content.
+          .append(size > 0 ? "\r\nExpect: 100-continue" : "")
+          .append("\r\nConnection: close\r\n");
       for (int i = 0; i < headers.size(); i += 2) {
         head.append(headers.get(i)).append(": ").append(headers.get(i + 1)).append("\r\n");
       }
@@ -95,12 +130,12 @@ final class FilePut {
       c.out.flush();
       HttpRequest request = HttpRequest.newBuilder(uri)
           .PUT(HttpRequest.BodyPublishers.noBody()).build();
-      Answer early = c.awaitContinue();
+      Answer early = size > 0 ? c.awaitContinue() : null;
       if (early != null) {
         return early.response(request);
       }
       try {
-        c.body(in, size, digest, sent);
+        c.body(file, in, size, digest, sent);
       } catch (IOException e) {
         // The server may have answered (507, 413) and closed before taking the whole body.
         Answer answer = c.answerAfterFailure();
@@ -111,11 +146,6 @@ final class FilePut {
       }
       return c.answer().response(request);
     }
-  }
-
-  private static String hostHeader(URI uri, boolean https, int port) {
-    String host = uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost();
-    return port == (https ? 443 : 80) ? host : host + ":" + port;
   }
 
   /** A status line, headers and body as read. */
@@ -212,7 +242,9 @@ final class FilePut {
         p.setEndpointIdentificationAlgorithm("HTTPS");
         p.setApplicationProtocols(new String[] {"http/1.1"});
         s.setSSLParameters(p);
+        s.setSoTimeout(CONNECT_TIMEOUT_MS); // a server that stalls the handshake
         s.startHandshake();
+        s.setSoTimeout(0);
         return new Connection(s, null);
       } catch (IOException | RuntimeException e) {
         raw.close();
@@ -220,35 +252,60 @@ final class FilePut {
       }
     }
 
+    /** Connects; every failure to is a {@link java.net.ConnectException}, as from the JDK. */
     private static void connect(Socket s, InetSocketAddress address) throws IOException {
       try {
+        if (address.isUnresolved()) {
+          throw new java.net.UnknownHostException(address.getHostString());
+        }
         s.connect(address, CONNECT_TIMEOUT_MS);
       } catch (SocketTimeoutException e) {
         throw new HttpConnectTimeoutException("connection to " + address + " timed out");
+      } catch (java.net.ConnectException e) {
+        throw e;
+      } catch (java.net.UnknownHostException | java.net.NoRouteToHostException
+          | java.net.PortUnreachableException e) {
+        java.net.ConnectException c = new java.net.ConnectException(e.toString());
+        c.initCause(e);
+        throw c;
       }
     }
 
     /** The final answer given before the body, or null when the body is to be sent. */
     Answer awaitContinue() throws IOException {
-      socket.setSoTimeout(CONTINUE_WAIT_MS);
-      try {
-        Answer a = readAnswer(false);
-        return a.status() == 100 ? null : a;
-      } catch (SocketTimeoutException e) {
+      if (!answerStarts(CONTINUE_WAIT_MS)) {
         return null; // RFC 9110 10.1.1: the client may send the body without waiting longer
+      }
+      Answer a = readAnswer(false);
+      return a.status() == 100 ? null : a;
+    }
+
+    /**
+     * Whether a byte of an answer arrives within {@code millis}; it is left to be read. Only
+     * the first byte is timed, so that no answer is cut in the middle of a line.
+     */
+    private boolean answerStarts(int millis) throws IOException {
+      socket.setSoTimeout(millis);
+      try {
+        in.mark(1);
+        int b = in.read();
+        in.reset();
+        return b >= 0;
+      } catch (SocketTimeoutException e) {
+        return false;
       } finally {
         socket.setSoTimeout(0);
       }
     }
 
-    void body(FileChannel file, long size, MessageDigest digest, LongConsumer sent)
-        throws IOException {
+    void body(Path path, FileChannel file, long size, MessageDigest digest, LongConsumer sent)
+        throws IOException, InterruptedException {
       long pos = 0;
       if (digest == null && channel != null) {
         while (pos < size) {
           long n = file.transferTo(pos, Math.min(CHUNK * 4L, size - pos), channel);
           if (n <= 0) {
-            throw changed(pos, size);
+            throw changed(path, pos, size);
           }
           pos += n;
           sent.accept(n);
@@ -258,10 +315,21 @@ final class FilePut {
       ByteBuffer buf = ByteBuffer.allocate(CHUNK);
       WritableByteChannel target = channel != null ? channel : Channels.newChannel(out);
       while (pos < size) {
+        if (Thread.interrupted()) {
+          // A TLS socket's writes do not notice an interrupt.
+          throw new InterruptedException("interrupted while sending " + path);
+        }
         buf.clear().limit((int) Math.min(CHUNK, size - pos));
-        int n = file.read(buf, pos);
+        int n;
+        try {
+          n = file.read(buf, pos);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+          throw e;
+        } catch (IOException e) {
+          throw new UnreadableFile("cannot read " + path + ": " + e.getMessage(), e);
+        }
         if (n <= 0) {
-          throw changed(pos, size);
+          throw changed(path, pos, size);
         }
         buf.flip();
         if (digest != null) {
@@ -276,9 +344,9 @@ final class FilePut {
       out.flush();
     }
 
-    private static IOException changed(long pos, long size) {
-      return new EOFException("the file ended at byte " + pos + " of " + size
-          + ": it changed while it was being sent");
+    private static UnreadableFile changed(Path path, long pos, long size) {
+      return new UnreadableFile(path + " ended at byte " + pos + " of " + size
+          + ": it changed while it was being sent", new EOFException());
     }
 
     /** The answer after the body: interim answers (a late 100 Continue) are skipped. */
@@ -289,8 +357,7 @@ final class FilePut {
     /** An answer the server sent before it stopped reading the body, or null. */
     Answer answerAfterFailure() {
       try {
-        socket.setSoTimeout(CONTINUE_WAIT_MS);
-        return readAnswer(true);
+        return answerStarts(CONTINUE_WAIT_MS) ? readAnswer(true) : null;
       } catch (IOException e) {
         return null;
       }
@@ -303,12 +370,10 @@ final class FilePut {
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
           throw new IOException("not an HTTP/1.1 answer: " + abbreviate(status));
         }
-        int code;
-        try {
-          code = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
+        if (!parts[1].matches("[1-5][0-9][0-9]")) {
           throw new IOException("not an HTTP status: " + abbreviate(status));
         }
+        int code = Integer.parseInt(parts[1]);
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         int headBytes = status.length();
         for (String l = line(); !l.isEmpty(); l = line()) {
@@ -334,45 +399,56 @@ final class FilePut {
     }
 
     private byte[] body(Map<String, List<String>> headers) throws IOException {
-      String te = first(headers, "Transfer-Encoding");
-      if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+      List<String> codings = headers.get("Transfer-Encoding");
+      if (codings != null) {
+        String last = codings.get(codings.size() - 1);
+        int comma = last.lastIndexOf(',');
+        if (!last.substring(comma + 1).trim().equalsIgnoreCase("chunked")) {
+          return untilClose(); // RFC 9112 6.3: the body ends with the connection
+        }
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         while (true) {
           String sizeLine = line();
           int semi = sizeLine.indexOf(';');
-          int n;
-          try {
-            n = Integer.parseInt((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
-          } catch (NumberFormatException e) {
+          String hex = (semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim();
+          if (!hex.matches("[0-9A-Fa-f]{1,8}")) {
             throw new IOException("bad chunk size: " + abbreviate(sizeLine));
           }
+          long n = Long.parseLong(hex, 16);
           if (n == 0) {
             for (String l = line(); !l.isEmpty(); l = line()) {
               // trailer fields (RFC 9112 7.1.2) are not used
             }
             return b.toByteArray();
           }
-          if (b.size() + n > MAX_ANSWER) {
+          if (n > MAX_ANSWER - b.size()) {
             throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes");
           }
-          b.write(exactly(n));
+          b.write(exactly((int) n));
           line();
         }
       }
-      String length = first(headers, "Content-Length");
-      if (length != null) {
-        long n;
-        try {
-          n = Long.parseLong(length);
-        } catch (NumberFormatException e) {
-          throw new IOException("bad Content-Length: " + abbreviate(length));
+      List<String> lengths = headers.get("Content-Length");
+      if (lengths != null) {
+        // RFC 9112 6.3: differing lengths (fields or list members) are an error.
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        lengths.forEach(v -> java.util.Arrays.stream(v.split(","))
+            .forEach(x -> distinct.add(x.trim())));
+        String length = distinct.size() == 1 ? distinct.iterator().next() : null;
+        if (length == null || !length.matches("[0-9]{1,18}")) {
+          throw new IOException("bad Content-Length: " + abbreviate(String.join(", ", lengths)));
         }
+        long n = Long.parseLong(length);
         if (n < 0 || n > MAX_ANSWER) {
           throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes");
         }
         return exactly((int) n);
       }
-      byte[] rest = in.readNBytes(MAX_ANSWER + 1); // the body ends with the connection
+      return untilClose();
+    }
+
+    private byte[] untilClose() throws IOException {
+      byte[] rest = in.readNBytes(MAX_ANSWER + 1);
       if (rest.length > MAX_ANSWER) {
         throw new IOException("the answer is larger than " + MAX_ANSWER + " bytes");
       }
@@ -401,11 +477,6 @@ final class FilePut {
       }
       String s = b.toString(StandardCharsets.ISO_8859_1);
       return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static String first(Map<String, List<String>> headers, String name) {
-      List<String> v = headers.get(name);
-      return v == null || v.isEmpty() ? null : v.get(0);
     }
 
     private static String abbreviate(String s) {

@@ -77,7 +77,13 @@ final class DirectFileSink implements AutoCloseable {
   /** Swaps the (empty) small buffer for a large one, when one is free. */
   private void grow() {
     if (LARGE.tryAcquire()) {
-      ByteBuffer large = takeBuffer(LARGE_POOL, LARGE_BUFFER_BYTES, alignment);
+      ByteBuffer large;
+      try {
+        large = takeBuffer(LARGE_POOL, LARGE_BUFFER_BYTES, alignment);
+      } catch (OutOfMemoryError e) {
+        LARGE.release(); // no direct memory left for it: the small buffer does
+        return;
+      }
       SMALL_POOL.offer(buffer);
       buffer = large;
       bufferBytes = LARGE_BUFFER_BYTES;
@@ -169,14 +175,17 @@ final class DirectFileSink implements AutoCloseable {
         writeFully(channel, buffer);
       }
     } finally {
-      channel.close();
-      if (bufferBytes == LARGE_BUFFER_BYTES) {
-        LARGE_POOL.offer(buffer);
-        LARGE.release();
-      } else {
-        SMALL_POOL.offer(buffer);
+      try {
+        channel.close();
+      } finally {
+        if (bufferBytes == LARGE_BUFFER_BYTES) {
+          LARGE_POOL.offer(buffer);
+          LARGE.release();
+        } else {
+          SMALL_POOL.offer(buffer);
+        }
+        buffer = null;
       }
-      buffer = null;
     }
   }
 

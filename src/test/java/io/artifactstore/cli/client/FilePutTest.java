@@ -2,6 +2,7 @@ package io.artifactstore.cli.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.artifactstore.support.Http;
 import io.artifactstore.support.TestDatabases;
@@ -96,6 +97,53 @@ class FilePutTest {
     assertEquals("package_not_found", ApiClient.errorCode(r.body()),
         new String(r.body(), StandardCharsets.UTF_8));
     assertEquals(0, sent.get());
+  }
+
+  @Test
+  @DisplayName("an empty file: 201 without Expect (RFC 9110 10.1.1: no 100-continue without"
+      + " content), the SHA-256 of nothing")
+  void emptyFile() throws Exception {
+    Path file = java.nio.file.Files.createFile(dir.resolve("empty.bin"));
+    HttpResponse<byte[]> r = FilePut.put(uri(ApiClient.filePath(newPackage(), "empty.bin")),
+        file, List.of("Content-Type", "application/octet-stream"), Hashing.newSha256(),
+        n -> { }, null);
+    assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+    assertEquals(Hashing.sha256(new byte[0]), json(r).getString("sha256"));
+  }
+
+  @Test
+  @DisplayName("a file that cannot be read (a directory: EISDIR on the first read) fails the"
+      + " upload at once with exit 1 and 'cannot read', without a retry")
+  void unreadableFileIsNotRetried() throws Exception {
+    Path folder = java.nio.file.Files.createDirectories(dir.resolve("a-folder"));
+    java.util.List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ApiClient client = new ApiClient(server.baseUrl(), null, null, new Retries(3, reports::add));
+    ClientException e = assertThrows(ClientException.class, () -> client.putFile(
+        ApiClient.filePath(newPackage(), "f.bin"), folder, null, "application/octet-stream",
+        n -> { }));
+    assertEquals(ExitCodes.FAILED, e.exitCode());
+    assertTrue(e.getMessage().contains("cannot read"), e.getMessage());
+    assertEquals(List.of(), reports, "no retry was reported");
+  }
+
+  @Test
+  @DisplayName("a server on an IPv6 literal (http://[::1]:port): Host keeps the brackets once,"
+      + " and the file is stored")
+  void ipv6Literal(@TempDir Path other) throws Exception {
+    TestServer v6 = TestServer.start(TestDatabases.Kind.SQLITE, other,
+        json -> json.getJsonObject("http").put("host", "::1"));
+    try {
+      String base = "http://[::1]:" + v6.port();
+      String id = new Http(base).postJson("/v1/packages",
+          "{\"producer\":\"p\",\"subject\":\"s\"}").json().getString("id");
+      Path file = CliRunner.randomFile(dir.resolve("v6.bin"), 100_000, 6);
+      HttpResponse<byte[]> r = FilePut.put(URI.create(base + ApiClient.filePath(id, "v6.bin")),
+          file, List.of("Content-Type", "application/octet-stream"), null, n -> { }, null);
+      assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+      assertEquals(Hashing.sha256(file), json(r).getString("sha256"));
+    } finally {
+      v6.close();
+    }
   }
 
   @Test
