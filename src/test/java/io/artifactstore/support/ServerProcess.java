@@ -115,7 +115,9 @@ public final class ServerProcess implements AutoCloseable {
       return new ServerProcess(p, pump, log, port.get(120, TimeUnit.SECONDS));
     } catch (Exception e) {
       p.destroyForcibly();
-      throw new IllegalStateException("the server did not start: " + Files.readString(log), e);
+      // A process that ended before printing anything leaves no log.
+      String output = Files.exists(log) ? Files.readString(log) : "(no output)";
+      throw new IllegalStateException("the server did not start: " + output, e);
     }
   }
 
