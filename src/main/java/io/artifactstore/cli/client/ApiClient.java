@@ -151,11 +151,6 @@ public final class ApiClient {
     if (actor != null) {
       headers.addAll(List.of("X-Actor", actor));
     }
-    try (java.nio.channels.FileChannel readable = java.nio.channels.FileChannel.open(file)) {
-      // A file that cannot be read is not worth a connection, nor retries.
-    } catch (IOException e) {
-      throw new ClientException(ExitCodes.FAILED, "cannot read " + file + ": " + e.getMessage(), e);
-    }
     URI uri = URI.create(base + path);
     HttpResponse<byte[]> answer;
     try {
