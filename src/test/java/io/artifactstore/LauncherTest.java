@@ -96,7 +96,7 @@ class LauncherTest {
       assertTrue(hashing.getInteger("jdk") >= Blake3Kernels.MIN_VECTOR_JDK, hashing.encode());
       assertTrue(hashing.getString("blake3_kernel").startsWith("vector-"), hashing.encode());
       List<String> command = commandLine(server.pid());
-      assertTrue(command.contains("-Xmx96m"), command.toString());
+      assertTrue(command.contains("-Xmx80m"), command.toString());
       assertTrue(command.contains("-XX:+UseSerialGC"), command.toString());
       assertTrue(command.contains("jdk.incubator.vector"), command.toString());
       uploadHashesRight(http, dir);

@@ -2,6 +2,7 @@ package io.artifactstore.dataplane;
 
 import io.artifactstore.error.ApiException;
 import io.artifactstore.error.ErrorCode;
+import io.artifactstore.hashing.Digests;
 import io.artifactstore.hashing.PipelinedDigest;
 import io.artifactstore.storage.BlobWriter;
 import io.vertx.core.Context;
@@ -18,29 +19,44 @@ import io.vertx.core.streams.WriteStream;
  *
  * <p>The bytes an upload holds on the heap (received, not yet hashed or written) are bounded
  * per upload, and all uploads in the process share {@link #BUDGET}: with one upload it may
- * run {@link #MAX_HASH_LAG} ahead, with sixteen 2 MiB each, never less than
+ * run {@link #MAX_HASH_LAG} ahead, with sixteen 1 MiB each, never less than
  * {@link #MIN_ALLOWANCE}. Without the shared bound, 16 uploads of 8 MiB each filled a 128 MiB
  * heap and the server exited on {@code OutOfMemoryError}.
+ *
+ * <p>Each arriving buffer is copied into the upload's current {@link Slab}, so that Vert.x's
+ * buffer dies young ({@link Slabs} tells why); a full slab is handed to the digests and the
+ * writer at once, the last part by {@link #finish()}. A writer must not keep a buffer after the
+ * future of its write completes ({@link BlobWriter}).
  */
 final class HashingWriteStream implements WriteStream<Buffer> {
 
   /** Bytes a digest or the writer may lag behind the socket, for an upload on its own. */
   static final long MAX_HASH_LAG = 8L * 1024 * 1024;
   /** Bytes all uploads of the process may hold between the socket and the disk. */
-  static final long BUDGET = 32L * 1024 * 1024;
+  static final long BUDGET = 16L * 1024 * 1024;
   /** The least an upload may hold, however many run (enough to keep the pipeline busy). */
   static final long MIN_ALLOWANCE = 128L * 1024;
 
   private static final java.util.concurrent.atomic.AtomicInteger ACTIVE =
       new java.util.concurrent.atomic.AtomicInteger();
   private boolean active = true;
+  /** The slab being filled; null before the first byte and after {@link #release()}. */
+  private Slab slab;
 
+  private final Slabs slabs;
   private final BlobWriter writer;
   private final PipelinedDigest digest;
   private final long maxBytes;
+  private long received;
   private Handler<Void> drainHandler;
 
   HashingWriteStream(BlobWriter writer, Context context, long maxBytes) {
+    this(writer, context, maxBytes, Slabs.SHARED);
+  }
+
+  /** With its own pool of slabs (for tests). */
+  HashingWriteStream(BlobWriter writer, Context context, long maxBytes, Slabs slabs) {
+    this.slabs = slabs;
     this.writer = writer;
     this.digest = new PipelinedDigest(context);
     this.maxBytes = maxBytes;
@@ -62,22 +78,75 @@ final class HashingWriteStream implements WriteStream<Buffer> {
     if (active) {
       active = false;
       ACTIVE.decrementAndGet();
+      if (slab != null) {
+        slab.release();
+        slab = null;
+      }
     }
   }
 
-  PipelinedDigest digest() {
-    return digest;
+  /** Bytes accepted so far (some may still wait in the slab for the digests). */
+  long received() {
+    return received;
   }
 
   @Override
   public Future<Void> write(Buffer data) {
-    if (maxBytes > 0 && digest.size() + data.length() > maxBytes) {
+    if (maxBytes > 0 && received + data.length() > maxBytes) {
       return Future.failedFuture(new ApiException(ErrorCode.FILE_TOO_LARGE,
           "the file is larger than the limit of " + maxBytes + " bytes"));
     }
-    digest.update(data);
+    if (!active) {
+      return Future.failedFuture(new IllegalStateException("the upload has ended"));
+    }
+    received += data.length();
     writer.setWriteQueueMaxSize((int) allowance());
-    return writer.write(data);
+    Future<Void> written = Future.succeededFuture();
+    for (int from = 0; from < data.length(); ) {
+      if (slab == null && (slab = slabs.take()) == null) {
+        // Every slab is out: pass the rest on as Vert.x gave it.
+        Buffer rest = from == 0 ? data : data.slice(from, data.length());
+        digest.update(rest);
+        return both(written, writer.write(rest));
+      }
+      int length = Math.min(data.length() - from, slab.free());
+      slab.copy(data, from, length);
+      from += length;
+      if (slab.free() == 0) {
+        written = both(written, handOn());
+        slab.release();
+        slab = null;
+      }
+    }
+    return written;
+  }
+
+  /**
+   * Hands on what the slab holds, then completes with both digests of everything written;
+   * fails when the writer failed to take the last bytes.
+   */
+  Future<Digests> finish() {
+    Future<Void> last = Future.succeededFuture();
+    if (slab != null) {
+      if (slab.unhanded() > 0) {
+        last = handOn();
+      }
+      slab.release();
+      slab = null;
+    }
+    return last.compose(v -> digest.finish());
+  }
+
+  /** Hands the slab's new bytes to both digests (as one reader) and the writer (another). */
+  private Future<Void> handOn() {
+    Slab from = slab;
+    Buffer view = from.hand(2);
+    digest.update(view, from::release);
+    return writer.write(view).andThen(ar -> from.release());
+  }
+
+  private static Future<Void> both(Future<Void> a, Future<Void> b) {
+    return a.succeeded() ? b : Future.all(a, b).mapEmpty();
   }
 
   @Override

@@ -93,7 +93,7 @@ public final class Ingest {
     abandoned.onComplete(ar -> received.tryFail(ar.failed() ? ar.cause()
         : new io.vertx.core.http.HttpClosedException("the client went away during its upload")));
     BodyRate rate = new BodyRate(vertx, limits.idleTimeout(), limits.rateWindow(),
-        limits.minBytesPerSecond(), () -> sink.digest().size(), sink::writeQueueFull,
+        limits.minBytesPerSecond(), sink::received, sink::writeQueueFull,
         received::tryFail);
     rate.start();
     received.future().onComplete(ar -> rate.stop());
@@ -106,7 +106,7 @@ public final class Ingest {
       }
     });
     return received.future()
-        .compose(v -> sink.digest().finish())
+        .compose(v -> sink.finish())
         .compose(digests -> {
           if (expectedSha256 != null && !Arrays.equals(expectedSha256, digests.sha256())) {
             throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the content has sha256 "

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the speed of the slower digest (not the sum of both) while the event loop keeps to the socket
  * and the disk. Each lane runs its stream's buffers in order, one at a time.
  *
- * <p>The buffers handed to {@link #update} must not change afterwards (Vert.x request buffers
- * do not). {@link #pendingBytes()} tells how far the slower digest lags behind; writers use it
+ * <p>The buffers handed to {@link #update} must not change until both digests have read them:
+ * Vert.x request buffers never do, and a caller that reuses its arrays learns when from
+ * {@link #update(Buffer, Runnable)}. {@link #pendingBytes()} tells how far the slower digest lags behind; writers use it
  * for back-pressure so that the lag stays bounded.
  */
 public final class PipelinedDigest {
@@ -58,19 +60,37 @@ public final class PipelinedDigest {
 
   /** Called on the context's thread. */
   public void update(Buffer buffer) {
+    update(buffer, null);
+  }
+
+  /**
+   * Hands {@code buffer} to both digests; {@code consumed} (may be null) runs on a hashing
+   * thread once both have read it, after which the caller may reuse its bytes. Called on the
+   * context's thread.
+   */
+  public void update(Buffer buffer, Runnable consumed) {
     int length = buffer.length();
     ByteBuf buf = ((BufferInternal) buffer).getByteBuf();
+    AtomicInteger readers = consumed == null ? null : new AtomicInteger(2);
     size += length;
     shaLane.execute(() -> {
       sha256.update(buf.nioBuffer());
       shaDone.addAndGet(length);
       signalProgress();
+      done(readers, consumed);
     });
     blakeLane.execute(() -> {
       blake3Update(buf);
       blakeDone.addAndGet(length);
       signalProgress();
+      done(readers, consumed);
     });
+  }
+
+  private static void done(AtomicInteger readers, Runnable consumed) {
+    if (readers != null && readers.decrementAndGet() == 0) {
+      consumed.run();
+    }
   }
 
   /**

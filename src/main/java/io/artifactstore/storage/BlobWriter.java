@@ -10,6 +10,9 @@ import io.vertx.core.streams.WriteStream;
  * nor cancelled leaves only a temporary object that the backend removes at its next start.
  *
  * <p>{@link #end()} must not be used to finish a writer: it only flushes; commit or cancel it.
+ *
+ * <p>A writer is done with the buffer given to {@link #write} once the returned future completes
+ * (either way): it copies what it keeps longer, so the caller may then reuse the bytes.
  */
 public interface BlobWriter extends WriteStream<Buffer> {
 

@@ -42,7 +42,7 @@ class UploadMemoryBudgetTest {
   }
 
   @Test
-  @DisplayName("uploads share one byte budget: 8 MiB alone, 2 MiB each of 16, 128 KiB floor")
+  @DisplayName("uploads share one byte budget: 8 MiB alone, 1 MiB each of 16, 128 KiB floor")
   void allowanceIsAShareOfTheBudget() {
     // Other tests of this JVM have finished their uploads: each gave its share back.
     assertEquals(0, HashingWriteStream.active(), "uploads left holding a share");
@@ -51,7 +51,7 @@ class UploadMemoryBudgetTest {
     for (int i = 1; i < 16; i++) {
       open();
     }
-    assertEquals(2 * MIB, HashingWriteStream.allowance());
+    assertEquals(1 * MIB, HashingWriteStream.allowance());
     for (int i = 16; i < 512; i++) {
       open();
     }

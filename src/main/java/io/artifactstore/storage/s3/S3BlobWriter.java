@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * so a pipe pauses its source until a part completes. A well-behaved producer therefore makes the
  * writer hold at most {@code max_inflight_parts + 1} parts plus the one write that filled the
  * last of them ({@link #peakBufferedBytes()} measures it). Bytes written while full regardless
- * are kept (by reference) until a part slot frees up.
+ * are kept (a copy: the caller may reuse its buffer, {@link BlobWriter}) until a part slot frees
+ * up.
  *
  * <p>An upload that never fills one part is sent as a single PutObject straight to its content
  * address at commit. A larger one is a multipart upload to its data key
@@ -146,7 +147,8 @@ final class S3BlobWriter implements BlobWriter {
   }
 
   private void queueOverflow(Buffer data, int from) {
-    Buffer rest = from == 0 ? data : data.slice(from, data.length());
+    // A copy: the caller may reuse data's bytes once write's future completes (BlobWriter).
+    Buffer rest = data.getBuffer(from, data.length());
     overflow.add(rest);
     overflowBytes += rest.length();
   }
