@@ -127,10 +127,11 @@ final class ErrorHandling {
     // dropped so the connection stays usable and the client reads our answer; a large one is
     // not worth receiving: answer, then close.
     if (FileHandlers.expectsContinue(req) && ctx.get(FileHandlers.CONTINUE_SENT) == null) {
-      // The client waits for 100 Continue and will not send the body: answer now and close,
-      // as the unsent body cannot be told apart from the next request.
+      // The client waits for 100 Continue, so the body may never come and cannot be told apart
+      // from a next request: answer and close. But a client that gave up waiting (curl after
+      // 1 s) is sending it already, so close in stages, or the reset loses the answer.
       resp.putHeader(HttpHeaders.CONNECTION, "close");
-      resp.end(body).onComplete(v -> req.connection().close());
+      lingeringClose(ctx, resp.end(body));
       return;
     }
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);

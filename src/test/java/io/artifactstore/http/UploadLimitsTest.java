@@ -1,6 +1,7 @@
 package io.artifactstore.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.artifactstore.support.Http;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,6 +157,48 @@ class UploadLimitsTest {
     Http.Response again;
     do {
       again = http.put("/v1/packages/" + id + "/files/3.bin", body);
+    } while (again.status() == 503 && System.nanoTime() < deadline);
+    assertEquals(201, again.status(), again.text());
+  }
+
+  @Test
+  @DisplayName("a client that sends its body without waiting for 100 Continue may finish sending and reads the refusal")
+  void refusalReachesAClientThatDidNotWait() throws Exception {
+    String id = newPackage();
+    byte[] small = new byte[1000];
+    byte[] large = new byte[16 * 1024 * 1024];
+    AtomicReference<IOException> sendFailure = new AtomicReference<>();
+    try (Socket first = accepted("/v1/packages/" + id + "/files/1.bin", small.length);
+        Socket second = accepted("/v1/packages/" + id + "/files/2.bin", small.length);
+        Socket third = new Socket("127.0.0.1", server.port())) {
+      third.setSoTimeout(60_000);
+      // Headers and the whole body at once, as a client does once it stops waiting for 100.
+      Thread sender = new Thread(() -> {
+        try {
+          OutputStream out = third.getOutputStream();
+          out.write(("PUT /v1/packages/" + id + "/files/3.bin HTTP/1.1\r\nHost: localhost\r\n"
+              + "Content-Length: " + large.length + "\r\nExpect: 100-continue\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+          out.write(large);
+          out.flush();
+        } catch (IOException e) {
+          sendFailure.set(e);
+        }
+      });
+      sender.start();
+      sender.join(60_000);
+      // A server that closed at once, with the body still coming, reset the connection: the
+      // client's writes fail, and on a real network the answer may be lost with them.
+      assertNull(sendFailure.get(), "the body could not be sent: " + sendFailure.get());
+      String answer = readAll(third.getInputStream());
+      assertTrue(answer.startsWith("HTTP/1.1 503"), "the refusal, got: " + answer);
+      assertTrue(answer.contains("too_many_uploads"), answer);
+    }
+    // The slots are free again once the two held uploads are seen gone.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    Http.Response again;
+    do {
+      again = http.put("/v1/packages/" + id + "/files/4.bin", small);
     } while (again.status() == 503 && System.nanoTime() < deadline);
     assertEquals(201, again.status(), again.text());
   }
