@@ -185,6 +185,21 @@ class HttpSemanticsTest {
   }
 
   @Test
+  @DisplayName("chunk extensions, with token or quoted values, are ignored (RFC 9112 section 7.1.1)")
+  void chunkExtensionsAreIgnored() throws Exception {
+    String[] extensions = {";a", ";a=b", ";ext=1", ";a=\"q\"", ";a=b;c=\"d\"", " ;a=b"};
+    for (int i = 0; i < extensions.length; i++) {
+      String path = "/v1/packages/" + open + "/files/ext-" + i + ".txt";
+      RawHttp.Answer stored = RawHttp.request(server.port(), "PUT " + path + " HTTP/1.1\r\n"
+          + "Host: localhost\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "5" + extensions[i] + "\r\nhello\r\n6" + extensions[i] + "\r\n world\r\n"
+          + "0" + extensions[i] + "\r\n\r\n");
+      assertEquals(201, stored.status(), extensions[i] + ": " + stored.text());
+      assertEquals("hello world", http.get(path).text(), extensions[i]);
+    }
+  }
+
+  @Test
   @DisplayName("errors of the HTTP layer (431, 414, 413, 400) are JSON errors and log no stack trace")
   void httpLayerErrors() throws Exception {
     log.clear();
