@@ -83,6 +83,16 @@ class UploadLimitsTest {
     return sb.toString().trim();
   }
 
+  /** PUTs {@code body} until it is not refused for the upload bound, for at most 60 s. */
+  Http.Response putOnceASlotIsFree(String url, byte[] body) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    Http.Response answer;
+    do {
+      answer = http.put(url, body);
+    } while (answer.status() == 503 && System.nanoTime() < deadline);
+    return answer;
+  }
+
   long temporaryFiles() throws IOException {
     Path uploads = dir.resolve("blobs/_uploads");
     if (!Files.exists(uploads)) {
@@ -153,11 +163,7 @@ class UploadLimitsTest {
       assertTrue(status.startsWith("HTTP/1.1 201"), "the first upload goes on: " + status);
     }
     // Both slots are free again once those uploads ended (one finished, one was cut off).
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-    Http.Response again;
-    do {
-      again = http.put("/v1/packages/" + id + "/files/3.bin", body);
-    } while (again.status() == 503 && System.nanoTime() < deadline);
+    Http.Response again = putOnceASlotIsFree("/v1/packages/" + id + "/files/3.bin", body);
     assertEquals(201, again.status(), again.text());
   }
 
@@ -195,11 +201,7 @@ class UploadLimitsTest {
       assertTrue(answer.contains("too_many_uploads"), answer);
     }
     // The slots are free again once the two held uploads are seen gone.
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-    Http.Response again;
-    do {
-      again = http.put("/v1/packages/" + id + "/files/4.bin", small);
-    } while (again.status() == 503 && System.nanoTime() < deadline);
+    Http.Response again = putOnceASlotIsFree("/v1/packages/" + id + "/files/4.bin", small);
     assertEquals(201, again.status(), again.text());
   }
 }
