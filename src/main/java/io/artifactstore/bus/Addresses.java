@@ -74,7 +74,10 @@ public final class Addresses {
    * {@code {producers: [..]}}: who may add that content by digest.
    */
   public static final String BLOB_PRODUCERS = "registry.blob.producers";
-  /** {@code {size}} to {@code {size, held}}: whether any stored blob has that many bytes. */
+  /**
+   * {@code {size, head_sha256?}} to {@code {size, head_sha256?, held}}: whether a stored blob
+   * may have that many bytes and that head (the SHA-256 of its first 64 KiB).
+   */
   public static final String BLOB_SIZE_HELD = "registry.blob.size_held";
 
   /** Runs the integrity check (fsck): see integrity.Fsck. */

@@ -137,6 +137,7 @@ public final class AttestationUploads {
             new JsonObject().put("gitoid", id[0])
                 .put("sha256", stored.digests().sha256Hex())
                 .put("blake3", stored.digests().blake3Hex())
+                .put("head_sha256", stored.digests().headSha256Hex())
                 .put("size", stored.digests().size())
                 .put("backend", stored.backend())
                 .put("location", stored.key().relativePath())

@@ -108,6 +108,7 @@ public final class Uploads {
               .put("size", stored.digests().size())
               .put("sha256", stored.digests().sha256Hex())
               .put("blake3", stored.digests().blake3Hex())
+              .put("head_sha256", stored.digests().headSha256Hex())
               .put("media_type", target.mediaType())
               .put("backend", stored.backend())
               .put("location", stored.key().relativePath())

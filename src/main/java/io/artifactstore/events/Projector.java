@@ -41,12 +41,13 @@ final class Projector {
           p.getLong("created_at"), p.getLong("created_at"), p.getLong("expires_at"), e.actor(),
           e.seq()).mapEmpty();
       case BLOB_STORED -> db.query(conn,
-              "INSERT INTO blobs (sha256, blake3, size, created_at, created_seq, state) "
-                  + "VALUES (?, ?, ?, ?, ?, 'stored') ON CONFLICT (sha256) DO UPDATE "
+              "INSERT INTO blobs (sha256, blake3, size, head_sha256, created_at, created_seq, "
+                  + "state) VALUES (?, ?, ?, ?, ?, ?, 'stored') ON CONFLICT (sha256) DO UPDATE "
                   // Content recorded as missing is stored again: it heals.
-                  + "SET state = 'stored' WHERE blobs.state = 'missing'",
-              p.getString("sha256"), p.getString("blake3"), p.getLong("size"), e.createdAt(),
-              e.seq())
+                  + "SET state = 'stored', head_sha256 = COALESCE(blobs.head_sha256, "
+                  + "excluded.head_sha256) WHERE blobs.state = 'missing'",
+              p.getString("sha256"), p.getString("blake3"), p.getLong("size"),
+              p.getString("head_sha256"), e.createdAt(), e.seq())
           .compose(r -> db.query(conn,
               "INSERT INTO blob_locations (sha256, backend, location, stored_at, stored_seq) "
                   + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256, backend) DO UPDATE SET "

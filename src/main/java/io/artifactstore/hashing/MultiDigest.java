@@ -3,11 +3,9 @@ package io.artifactstore.hashing;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
- * SHA-256 and BLAKE3 of one byte sequence, computed in a single pass over the bytes.
+ * SHA-256 (and that of the head, {@link HeadedSha256}) and BLAKE3 of one byte sequence, computed in a single pass over the bytes.
  *
  * <p>Not thread-safe: one instance per stream. Incoming buffers are usually direct Netty buffers;
  * they are copied in slices into one reusable array so that both digests read the same bytes
@@ -17,18 +15,10 @@ public final class MultiDigest {
 
   private static final int SCRATCH = 64 * 1024;
 
-  private final MessageDigest sha256;
+  private final HeadedSha256 sha256 = new HeadedSha256();
   private final Blake3 blake3 = new Blake3();
   private final byte[] scratch = new byte[SCRATCH];
   private long size;
-
-  public MultiDigest() {
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
-  }
 
   public void update(Buffer buffer) {
     ByteBuf buf = ((BufferInternal) buffer).getByteBuf();
@@ -61,6 +51,7 @@ public final class MultiDigest {
   public Digests finish() {
     byte[] b3 = new byte[32];
     blake3.doFinal(b3, 0);
-    return new Digests(size, sha256.digest(), b3);
+    byte[][] sha = sha256.finish();
+    return new Digests(size, sha[0], b3, sha[1]);
   }
 }

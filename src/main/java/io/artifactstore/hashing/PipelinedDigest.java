@@ -8,8 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,7 +34,7 @@ public final class PipelinedDigest {
   private final Context context;
   private final SerialExecutor shaLane = new SerialExecutor(POOL);
   private final SerialExecutor blakeLane = new SerialExecutor(POOL);
-  private final MessageDigest sha256;
+  private final HeadedSha256 sha256 = new HeadedSha256();
   private final Blake3 blake3 = new Blake3();
   private final byte[] scratch = new byte[64 * 1024];
   private final AtomicLong shaDone = new AtomicLong();
@@ -51,11 +49,6 @@ public final class PipelinedDigest {
   /** Callbacks (catching up, finishing) run on {@code context}. */
   public PipelinedDigest(Context context) {
     this.context = context;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
   }
 
   /** Called on the context's thread. */
@@ -155,11 +148,11 @@ public final class PipelinedDigest {
 
   /** Completes, on the context, once both digests have consumed everything. */
   public Future<Digests> finish() {
-    Promise<byte[]> sha = Promise.promise();
+    Promise<byte[][]> sha = Promise.promise();
     Promise<byte[]> b3 = Promise.promise();
     long total = size;
     shaLane.execute(() -> {
-      byte[] d = sha256.digest();
+      byte[][] d = sha256.finish();
       context.runOnContext(v -> sha.complete(d));
     });
     blakeLane.execute(() -> {
@@ -167,6 +160,7 @@ public final class PipelinedDigest {
       context.runOnContext(v -> b3.complete(d));
     });
     return Future.all(sha.future(), b3.future())
-        .map(all -> new Digests(total, sha.future().result(), b3.future().result()));
+        .map(all -> new Digests(total, sha.future().result()[0], b3.future().result(),
+            sha.future().result()[1]));
   }
 }

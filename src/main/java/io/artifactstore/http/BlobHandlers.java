@@ -41,10 +41,13 @@ final class BlobHandlers {
   }
 
   /**
-   * {@code GET /v1/blobs?size=N}: {@code {size, held}}, whether any stored content is exactly
-   * {@code N} bytes long. A client that learns the server cannot hold a file's content sends it
-   * at once instead of hashing it first for an add by digest. 400 {@code invalid_parameter}
-   * unless {@code size} is one integer from 0 to 2^63-1.
+   * {@code GET /v1/blobs?size=N[&head_sha256=H]}: {@code {size, head_sha256?, held}}, whether
+   * the server may hold content exactly {@code N} bytes long whose first 64 KiB (all of it when
+   * shorter) have the SHA-256 {@code H} ({@link io.artifactstore.hashing.HeadedSha256}).
+   * {@code held: false} is certain; {@code true} means "hash it and ask by digest". A client that
+   * learns the server cannot hold a file's content sends it at once instead of hashing it first
+   * for an add by digest. 400 {@code invalid_parameter} unless {@code size} is one integer from
+   * 0 to 2^63-1 and {@code head_sha256}, when given, is once 64 hex digits.
    */
   Future<Representation> bySize(RoutingContext ctx) {
     java.util.List<String> sizes = ctx.queryParam("size");
@@ -58,7 +61,16 @@ final class BlobHandlers {
     } catch (NumberFormatException e) {
       throw new ApiException(ErrorCode.INVALID_PARAMETER, "size is out of range");
     }
-    return Bus.<JsonObject>request(vertx, Addresses.BLOB_SIZE_HELD,
-        new JsonObject().put("size", size)).map(Representation::json);
+    java.util.List<String> heads = ctx.queryParam("head_sha256");
+    if (heads.size() > 1 || (heads.size() == 1 && !heads.get(0).matches("[0-9a-fA-F]{64}"))) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER,
+          "head_sha256 must be given at most once, as 64 hex digits");
+    }
+    JsonObject question = new JsonObject().put("size", size);
+    if (heads.size() == 1) {
+      question.put("head_sha256", heads.get(0).toLowerCase(Locale.ROOT));
+    }
+    return Bus.<JsonObject>request(vertx, Addresses.BLOB_SIZE_HELD, question)
+        .map(Representation::json);
   }
 }

@@ -173,12 +173,24 @@ public final class RegistryService {
   }
 
   /**
-   * Whether any blob of exactly {@code size} bytes is recorded: {@code {size, held}}. A blob
-   * being reclaimed may still count (a client then hashes before sending, which is safe).
+   * Whether the server may hold content of exactly {@code size} bytes whose first 64 KiB have
+   * the SHA-256 {@code headSha256} (null: any head): {@code {size, head_sha256?, held}}. A blob
+   * recorded without a head digest (stored before the server recorded them) counts whatever
+   * the head, and so may a blob being reclaimed: a client then hashes before sending, which is
+   * safe. {@code held: false} is certain: no such content is stored.
    */
-  public Future<JsonObject> holdsSize(long size) {
-    return db.query("SELECT 1 AS one FROM blobs WHERE size = ? LIMIT 1", size)
-        .map(rows -> new JsonObject().put("size", size).put("held", rows.iterator().hasNext()));
+  public Future<JsonObject> holdsSize(long size, String headSha256) {
+    Future<RowSet<Row>> rows = headSha256 == null
+        ? db.query("SELECT 1 AS one FROM blobs WHERE size = ? LIMIT 1", size)
+        : db.query("SELECT 1 AS one FROM blobs WHERE size = ? "
+            + "AND (head_sha256 = ? OR head_sha256 IS NULL) LIMIT 1", size, headSha256);
+    return rows.map(r -> {
+      JsonObject answer = new JsonObject().put("size", size);
+      if (headSha256 != null) {
+        answer.put("head_sha256", headSha256);
+      }
+      return answer.put("held", r.iterator().hasNext());
+    });
   }
 
   /** A package with its files. */
@@ -371,6 +383,9 @@ public final class RegistryService {
           JsonObject blob = new JsonObject().put("sha256", sha256)
               .put("blake3", ref.getString("blake3")).put("size", ref.getLong("size"))
               .put("backend", backend).put("location", ref.getString("location"));
+          if (ref.getString("head_sha256") != null) {
+            blob.put("head_sha256", ref.getString("head_sha256"));
+          }
           return log.record(conn, new EventDraft(EventType.BLOB_STORED, sha256, actor, blob))
               .<Void>mapEmpty();
         }));

@@ -110,6 +110,8 @@ class HashingWriteStreamTest {
       assertEquals(content.length, sink.received());
       assertEquals(content.length, digests.size());
       assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(content), digests.sha256());
+      assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(
+          content, Math.min(content.length, 65536))), digests.headSha256(), "head digest");
       Blake3Digest blake3 = new Blake3Digest(256);
       blake3.update(content, 0, content.length);
       byte[] b3 = new byte[32];

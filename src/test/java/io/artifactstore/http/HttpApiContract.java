@@ -673,8 +673,9 @@ abstract class HttpApiContract {
   }
 
   @Test
-  @DisplayName("GET /v1/blobs?size=N tells whether any stored content has that size; bad sizes are 400")
-  void blobsBySize() {
+  @DisplayName("GET /v1/blobs?size=N[&head_sha256=H] tells whether stored content may have that "
+      + "size and head; bad sizes and heads are 400")
+  void blobsBySize() throws Exception {
     byte[] body = random(12_345, 16);
     assertEquals(false, http.get("/v1/blobs?size=12345").json().getBoolean("held"));
     String a = createPackage();
@@ -684,8 +685,21 @@ abstract class HttpApiContract {
     assertEquals(12345L, held.json().getLong("size"));
     assertEquals(true, held.json().getBoolean("held"));
     assertEquals(false, http.get("/v1/blobs?size=12346").json().getBoolean("held"));
+    // The head: the SHA-256 of the first 64 KiB, here of all 12345 bytes.
+    String head = sha256(body);
+    Http.Response sameHead = http.get("/v1/blobs?size=12345&head_sha256="
+        + head.toUpperCase(java.util.Locale.ROOT));
+    assertEquals(true, sameHead.json().getBoolean("held"), sameHead.text());
+    assertEquals(head, sameHead.json().getString("head_sha256"));
+    assertEquals(false, http.get("/v1/blobs?size=12345&head_sha256=" + sha256(new byte[1]))
+        .json().getBoolean("held"), "same size, another head");
+    assertEquals(false, http.get("/v1/blobs?size=12346&head_sha256=" + head).json()
+        .getBoolean("held"), "same head, another size");
     for (String bad : new String[] {"", "?size=", "?size=-1", "?size=1.5", "?size=x",
-        "?size=1&size=2", "?size=99999999999999999999"}) {
+        "?size=1&size=2", "?size=99999999999999999999", "?size=1&head_sha256=",
+        "?size=1&head_sha256=abc", "?size=1&head_sha256=" + head + "0",
+        "?size=1&head_sha256=" + head + "&head_sha256=" + head,
+        "?size=1&head_sha256=" + head.replace(head.charAt(0), 'g')}) {
       Http.Response r = http.get("/v1/blobs" + bad);
       assertEquals(400, r.status(), bad + ": " + r.text());
       assertEquals("invalid_parameter", r.errorCode(), bad);

@@ -1,6 +1,7 @@
 package io.artifactstore.cli.client;
 
 import io.artifactstore.hashing.Blake3;
+import io.artifactstore.hashing.HeadedSha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -54,6 +55,16 @@ public final class Hashing {
       }
     }
     return h.sha256Hex();
+  }
+
+  /**
+   * The SHA-256 hex of a file's head: its first {@link HeadedSha256#HEAD_BYTES} bytes (64 KiB),
+   * or all of it when shorter; what the server records of every blob (GET /v1/blobs).
+   */
+  public static String headSha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return sha256(in.readNBytes(HeadedSha256.HEAD_BYTES));
+    }
   }
 
   /** The SHA-256 hex of bytes. */

@@ -201,8 +201,9 @@ public final class Uploader {
   private enum Added { BY_DIGEST, SENT, SKIPPED }
 
   /**
-   * Files from this size on are sent without hashing them first when the server holds no
-   * content of their size. Smaller ones cost less to hash than the question costs to ask.
+   * Files from this size on are sent without hashing them first when the server cannot hold
+   * their content (no stored content has their size and head). Smaller ones cost less to hash
+   * than the question costs to ask.
    */
   static final long STREAM_AT_ONCE_FROM = 1024 * 1024;
 
@@ -212,9 +213,9 @@ public final class Uploader {
    */
   private Added addOne(String id, Item item, JsonObject there, AtomicLong sent,
       Progress progress) throws IOException {
-    if (there == null && item.size() >= STREAM_AT_ONCE_FROM && !serverHoldsSize(item.size())) {
-      // No stored content has this size, so an add by digest cannot succeed: send the file
-      // at once, hashing it as it goes, instead of reading it twice.
+    if (there == null && item.size() >= STREAM_AT_ONCE_FROM && !serverMayHold(item)) {
+      // No stored content has this size and head, so an add by digest cannot succeed: send
+      // the file at once, hashing it as it goes, instead of reading it twice.
       send(id, item, null, ApiClient.filePath(id, item.path()), MediaTypes.guess(item.file()),
           sent, progress);
       return Added.SENT;
@@ -267,13 +268,16 @@ public final class Uploader {
   }
 
   /**
-   * Whether the server holds any content of {@code size} bytes ({@code GET /v1/blobs?size=}).
+   * Whether the server may hold the file's content: some stored content has its size and the
+   * SHA-256 of its first 64 KiB ({@code GET /v1/blobs?size=&head_sha256=}, 64 KiB read here).
    * A server that cannot answer (an older one) is taken to hold it: the file is then hashed
-   * first and offered by digest, as before.
+   * first and offered by digest, as before; one that knows sizes only answers by size.
    */
-  private boolean serverHoldsSize(long size) {
+  private boolean serverMayHold(Item item) throws IOException {
+    String head = Hashing.headSha256(item.file());
     try {
-      return client.getJson("/v1/blobs?size=" + size).getBoolean("held", true);
+      return client.getJson("/v1/blobs?size=" + item.size() + "&head_sha256=" + head)
+          .getBoolean("held", true);
     } catch (ClientException e) {
       if (e.status() == 404 || e.status() == 405 || e.status() == 400) {
         return true;

@@ -178,6 +178,37 @@ class ClientEndToEndTest {
     assertEquals(0, cli("verify", second.getString("id")).code());
   }
 
+  @Test
+  @DisplayName("push: a file whose size stored content has, but not its first 64 KiB, is sent "
+      + "at once; one whose head matches too is hashed and offered by digest first")
+  void sameSizeOtherHead() throws Exception {
+    startServer();
+    int size = 2 * 1024 * 1024;
+    Path first = tmp.resolve("first");
+    byte[] stored = Files.readAllBytes(randomFile(first.resolve("a.bin"), size, 7));
+    ok("push", first.toString(), "--producer", "p");
+    assertEquals(0, requests("POST", "/v1/packages/{id}/files/{path}", 404));
+
+    // Same size, another head: the server cannot hold it, so no offer by digest.
+    Path other = tmp.resolve("other");
+    randomFile(other.resolve("a.bin"), size, 8);
+    JsonObject sent = ok("push", other.toString(), "--producer", "p", "--json").json();
+    assertEquals(size, sent.getLong("bytes_sent"));
+    assertEquals(0, requests("POST", "/v1/packages/{id}/files/{path}", 404),
+        "a file the server cannot hold is not offered by digest");
+
+    // Same size and head, another tail: the server may hold it; the offer is refused, then sent.
+    Path sameHead = tmp.resolve("same-head");
+    stored[size - 1] ^= 1;
+    Files.createDirectories(sameHead);
+    Files.write(sameHead.resolve("a.bin"), stored);
+    JsonObject offered = ok("push", sameHead.toString(), "--producer", "p", "--json").json();
+    assertEquals(size, offered.getLong("bytes_sent"));
+    assertEquals(1, requests("POST", "/v1/packages/{id}/files/{path}", 404));
+    assertEquals(3, requests("GET", "/v1/blobs", 200));
+    assertEquals(0, cli("verify", offered.getString("id")).code());
+  }
+
   private Path runFixture() throws Exception {
     Path run = tmp.resolve("run-2024-017");
     write(run, "reports/scorecard.html", "<h1>Scorecard</h1><p>42 pass, 2 fail</p>");
