@@ -24,11 +24,32 @@ class CommandsTest {
   private record Run(int code, String err) {}
 
   private Run run(String... args) {
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Main.commandLine(args);
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);
     return new Run(code, err.toString());
+  }
+
+  @Test
+  @DisplayName("a command named first is the only one built; no command, an option first or an "
+      + "unknown word get them all (help, suggestions)")
+  void onlyTheNamedCommandIsBuilt() {
+    assertEquals(java.util.Set.of("push"),
+        Main.commandLine(new String[] {"push", "dir"}).getSubcommands().keySet());
+    assertEquals(java.util.Set.of("token"),
+        Main.commandLine(new String[] {"token", "list"}).getSubcommands().keySet());
+    int all = Main.commandLine().getSubcommands().size();
+    assertTrue(all >= 20, "every command: " + all);
+    for (String[] args : new String[][] {{}, {"--help"}, {"pusj"}, {"--version", "push"}}) {
+      assertEquals(all, Main.commandLine(args).getSubcommands().size(), String.join(" ", args));
+    }
+    Run misspelled = run("pusj");
+    assertEquals(2, misspelled.code());
+    assertTrue(misspelled.err().contains("Did you mean: artifact-store push"), misspelled.err());
+    Run noDir = run("push");
+    assertEquals(2, noDir.code());
+    assertTrue(noDir.err().contains("Usage: artifact-store push"), noDir.err());
   }
 
   @Test
