@@ -6,6 +6,7 @@ import io.artifactstore.cli.MigrateCommand;
 import io.artifactstore.cli.RebuildViewsCommand;
 import io.artifactstore.cli.RotateSigningKeyCommand;
 import io.artifactstore.cli.ServeCommand;
+import io.artifactstore.cli.client.ApiClient;
 import io.artifactstore.cli.client.ArchiveCommands;
 import io.artifactstore.cli.client.ClientException;
 import io.artifactstore.cli.client.PackageCommands;
@@ -42,6 +43,7 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     int code = commandLine(args).execute(args);
     if (code != 0 || (args.length > 0 && !args[0].equals("serve"))) {
+      ApiClient.shutdownAll(java.time.Duration.ofSeconds(1));
       System.exit(code);
     }
   }
