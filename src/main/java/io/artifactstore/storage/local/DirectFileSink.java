@@ -19,8 +19,30 @@ import java.nio.file.StandardOpenOption;
  * They need aligned buffers, offsets and lengths, so bytes are gathered into one aligned
  * buffer and written a block multiple at a time; the last partial block goes through an
  * ordinary write when the file is closed.
+ *
+ * <p>Every {@link #FLUSH_EVERY} bytes the file is flushed ({@code fdatasync}) in the
+ * background while writing goes on, so that the fsync that makes an upload durable finds
+ * little left to do. Direct writes are done when the device has them, often in a volatile
+ * cache: on these virtual machines an fsync after 1 GiB of direct writes took 0.6 s (the host
+ * writing its cache back), most of the 0.5-0.85 s between an upload's last byte and its
+ * answer. Flushed as it goes, the final fsync finds little to do (RocksDB's
+ * {@code bytes_per_sync} does the same for its files). A background flush that fails fails
+ * the file: its error is reported by {@link #write} or {@link #close}, never dropped, since a
+ * later fsync on another descriptor need not report it again (Linux reports a writeback error
+ * once per error).
  */
 final class DirectFileSink implements AutoCloseable {
+
+  /**
+   * Bytes written between two background flushes of a file: 16 MiB. 4, 8 and 16 MiB did
+   * equally well here (1 GiB uploads, three each: last byte to answer 0.04-0.06 s, the whole
+   * upload 1.9-2.3 s against 2.35-2.5 s without); 32 MiB and more slowed the writes.
+   */
+  static final long FLUSH_EVERY = 16L * 1024 * 1024;
+  /** Flushes run here, one per file at a time; a file whose flush is still running skips one. */
+  private static final java.util.concurrent.ExecutorService FLUSHERS =
+      java.util.concurrent.Executors.newFixedThreadPool(2,
+          new io.artifactstore.concurrent.NamedDaemonThreads("artifactstore-flush"));
 
   /** The aligned buffer every file starts with, in bytes: most uploads are small. */
   static final int BUFFER_BYTES = 256 * 1024;
@@ -46,12 +68,29 @@ final class DirectFileSink implements AutoCloseable {
   private long written;
   private FileChannel channel;
   private final boolean direct;
+  /** Flushes the channel's written data to the device; {@code FileChannel.force(false)}. */
+  private final Flush flush;
+  /** {@link #written} when the last background flush started. */
+  private long flushedAt;
+  /** The background flush in flight or last done; null before the first. */
+  private java.util.concurrent.Future<?> flushing;
+  private int flushes;
+  /** The failure of a background flush, reported by the next write or the close. */
+  private volatile IOException flushFailure;
 
-  private DirectFileSink(Path path, FileChannel channel, boolean direct, int alignment) {
+  /** How a channel's data is made durable: {@code fdatasync}, or a test's failing stand-in. */
+  @FunctionalInterface
+  interface Flush {
+    void flush(FileChannel channel) throws IOException;
+  }
+
+  private DirectFileSink(Path path, FileChannel channel, boolean direct, int alignment,
+      Flush flush) {
     this.path = path;
     this.channel = channel;
     this.direct = direct;
     this.alignment = alignment;
+    this.flush = flush;
     this.buffer = takeBuffer(SMALL_POOL, BUFFER_BYTES, alignment);
   }
 
@@ -97,19 +136,24 @@ final class DirectFileSink implements AutoCloseable {
 
   /** As above; {@code tryDirect} false writes through the page cache (the fallback). */
   static DirectFileSink create(Path path, boolean tryDirect) throws IOException {
+    return create(path, tryDirect, ch -> ch.force(false));
+  }
+
+  /** As above, with the background flushes done by {@code flush} (for tests of failures). */
+  static DirectFileSink create(Path path, boolean tryDirect, Flush flush) throws IOException {
     int alignment = alignment(path.getParent());
     if (tryDirect) {
       try {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-        return new DirectFileSink(path, ch, true, alignment);
+        return new DirectFileSink(path, ch, true, alignment, flush);
       } catch (UnsupportedOperationException | IOException e) {
         // Some filesystems refuse O_DIRECT; the page cache it is.
         Files.deleteIfExists(path);
       }
     }
     FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new DirectFileSink(path, ch, false, alignment);
+    return new DirectFileSink(path, ch, false, alignment, flush);
   }
 
   private static int alignment(Path dir) {
@@ -136,7 +180,16 @@ final class DirectFileSink implements AutoCloseable {
     return LARGE.availablePermits();
   }
 
+  /** Background flushes started so far. */
+  int flushes() {
+    return flushes;
+  }
+
   void write(ByteBuffer src) throws IOException {
+    IOException failed = flushFailure;
+    if (failed != null) {
+      throw new IOException("flushing " + path + " failed: " + failed.getMessage(), failed);
+    }
     while (src.hasRemaining()) {
       int n = Math.min(src.remaining(), buffer.remaining());
       ByteBuffer slice = src.slice(src.position(), n);
@@ -150,7 +203,48 @@ final class DirectFileSink implements AutoCloseable {
         if (bufferBytes == BUFFER_BYTES && written >= GROW_AFTER) {
           grow();
         }
+        if (written - flushedAt >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
+          flushInBackground();
+        }
       }
+    }
+  }
+
+  private void flushInBackground() {
+    FileChannel ch = channel;
+    flushedAt = written;
+    flushes++;
+    flushing = FLUSHERS.submit(() -> {
+      try {
+        flush.flush(ch);
+      } catch (IOException e) {
+        flushFailure = e;
+      }
+    });
+  }
+
+  /** Waits for the background flush in flight, so that the channel is not closed under it. */
+  private void awaitFlush() throws IOException {
+    if (flushing == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        flushing.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException("flushing " + path + " failed", e.getCause());
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    IOException failed = flushFailure;
+    if (failed != null) {
+      throw new IOException("flushing " + path + " failed: " + failed.getMessage(), failed);
     }
   }
 
@@ -161,6 +255,7 @@ final class DirectFileSink implements AutoCloseable {
       return; // closed already: the buffer is back in its pool
     }
     try {
+      awaitFlush();
       int pending = buffer.position();
       int aligned = direct ? pending - pending % alignment : pending;
       buffer.flip();

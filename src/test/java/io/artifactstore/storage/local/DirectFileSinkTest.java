@@ -3,6 +3,8 @@ package io.artifactstore.storage.local;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -80,6 +82,54 @@ class DirectFileSinkTest {
       assertArrayEquals(data[i], Files.readAllBytes(dir.resolve("f" + i)), "file " + i);
     }
     assertEquals(free, DirectFileSink.largeBuffersFree());
+  }
+
+  @Test
+  @DisplayName("a file is flushed in the background every FLUSH_EVERY bytes and comes back "
+      + "exactly, direct or through the page cache")
+  void flushedAsItGoes(@TempDir Path dir) throws Exception {
+    int size = (int) (2 * DirectFileSink.FLUSH_EVERY + 12345);
+    byte[] data = new byte[size];
+    new Random(11).nextBytes(data);
+    for (boolean direct : new boolean[] {true, false}) {
+      Path file = dir.resolve("f" + direct);
+      java.util.List<Long> flushedSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+      DirectFileSink sink = DirectFileSink.create(file, direct, ch -> {
+        ch.force(false);
+        flushedSizes.add(ch.size());
+      });
+      for (int off = 0; off < size; off += 250_000) {
+        sink.write(ByteBuffer.wrap(data, off, Math.min(250_000, size - off)));
+      }
+      sink.close();
+      // The first flush starts once FLUSH_EVERY bytes are written (none is in flight then);
+      // a later one may be skipped while another still runs.
+      assertTrue(sink.flushes() >= 1 && sink.flushes() <= 2, "flushes: " + sink.flushes());
+      assertEquals(sink.flushes(), flushedSizes.size(), "close waited for every flush");
+      assertTrue(flushedSizes.get(0) >= DirectFileSink.FLUSH_EVERY, "flushed " + flushedSizes);
+      assertArrayEquals(data, Files.readAllBytes(file), "direct " + direct);
+    }
+  }
+
+  @Test
+  @DisplayName("a background flush that fails fails the file: close reports it (not dropped)")
+  void failedFlushFailsTheFile(@TempDir Path dir) throws Exception {
+    DirectFileSink sink = DirectFileSink.create(dir.resolve("f"), true, ch -> {
+      throw new java.io.IOException("Input/output error");
+    });
+    byte[] piece = new byte[1024 * 1024];
+    for (long written = 0; written < DirectFileSink.FLUSH_EVERY + piece.length;
+        written += piece.length) {
+      try {
+        sink.write(ByteBuffer.wrap(piece));
+      } catch (java.io.IOException reportedEarly) {
+        break; // the failure may already be known to the next write
+      }
+    }
+    java.io.IOException e = assertThrows(java.io.IOException.class, sink::close);
+    assertTrue(e.getMessage().contains("flushing") && e.getMessage().contains("Input/output"),
+        e.getMessage());
+    sink.close(); // closed: nothing more to report, nothing held
   }
 
   @Test
