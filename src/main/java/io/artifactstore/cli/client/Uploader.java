@@ -271,7 +271,9 @@ public final class Uploader {
    * Whether the server may hold the file's content: some stored content has its size and the
    * SHA-256 of its first 64 KiB ({@code GET /v1/blobs?size=&head_sha256=}, 64 KiB read here).
    * A server that cannot answer (an older one) is taken to hold it: the file is then hashed
-   * first and offered by digest, as before; one that knows sizes only answers by size.
+   * first and offered by digest, as before; one that knows sizes only answers by size. So is
+   * one that does not let this identity ask (the question is a reader's; a producer token
+   * gets 403): the offer by digest is answered by the producer's own rights.
    */
   private boolean serverMayHold(Item item) throws IOException {
     String head = Hashing.headSha256(item.file());
@@ -279,7 +281,8 @@ public final class Uploader {
       return client.getJson("/v1/blobs?size=" + item.size() + "&head_sha256=" + head)
           .getBoolean("held", true);
     } catch (ClientException e) {
-      if (e.status() == 404 || e.status() == 405 || e.status() == 400) {
+      if (e.status() == 404 || e.status() == 405 || e.status() == 400 || e.status() == 401
+          || e.status() == 403) {
         return true;
       }
       throw e;

@@ -581,6 +581,8 @@ class ClientEndToEndTest {
     startServer(json -> json.getJsonObject("security").put("anonymous", "none"));
     Path dir = tmp.resolve("t");
     write(dir, "a.txt", "a");
+    // Large enough for push to ask GET /v1/blobs, which a producer token may not (403).
+    randomFile(dir.resolve("big.bin"), (int) Uploader.STREAM_AT_ONCE_FROM + 1, 9);
     // The first admin token comes from the offline bootstrap against the server's database.
     Path config = tmp.resolve("server.json");
     java.nio.file.Files.writeString(config, server.configJson().encode());
