@@ -37,6 +37,7 @@ class HeadedSha256Test {
         at += n;
       }
       assertEquals(size, arrays.count());
+      assertEquals(size, buffers.count());
       for (HeadedSha256 h : new HeadedSha256[] {arrays, buffers}) {
         byte[][] d = h.finish();
         assertArrayEquals(full, d[0], "full, round " + round);

@@ -55,11 +55,15 @@ public final class ApiClient {
       b.sslContext(tls);
     }
     this.http = b.build();
-    MADE.add(http);
+    MADE.removeIf(ref -> ref.get() == null);
+    MADE.add(new java.lang.ref.WeakReference<>(http));
   }
 
-  /** The HTTP clients made in this process, for {@link #shutdownAll()}. */
-  private static final List<HttpClient> MADE =
+  /**
+   * The HTTP clients made in this process, for {@link #shutdownAll(Duration)}; weakly, so that
+   * a client no longer used is collected (and its selector thread ends) as before.
+   */
+  private static final List<java.lang.ref.WeakReference<HttpClient>> MADE =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
@@ -83,7 +87,11 @@ public final class ApiClient {
     } catch (ReflectiveOperationException e) {
       return; // before JDK 21
     }
-    for (HttpClient c : MADE) {
+    for (java.lang.ref.WeakReference<HttpClient> ref : MADE) {
+      HttpClient c = ref.get();
+      if (c == null) {
+        continue;
+      }
       try {
         shutdownNow.invoke(c);
         boolean ignored = (boolean) awaitTermination.invoke(c, wait);

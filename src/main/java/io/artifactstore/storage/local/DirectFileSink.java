@@ -39,7 +39,11 @@ final class DirectFileSink implements AutoCloseable {
    * upload 1.9-2.3 s against 2.35-2.5 s without); 32 MiB and more slowed the writes.
    */
   static final long FLUSH_EVERY = 16L * 1024 * 1024;
-  /** Flushes run here, one per file at a time; a file whose flush is still running skips one. */
+  /**
+   * Flushes run here, one per file at a time: a file whose flush still runs starts the next
+   * one at a later buffer fill. A flush still queued when its file closes is cancelled (the
+   * commit's fsync covers it).
+   */
   private static final java.util.concurrent.ExecutorService FLUSHERS =
       java.util.concurrent.Executors.newFixedThreadPool(2,
           new io.artifactstore.concurrent.NamedDaemonThreads("artifactstore-flush"));
@@ -219,13 +223,23 @@ final class DirectFileSink implements AutoCloseable {
         flush.flush(ch);
       } catch (IOException e) {
         flushFailure = e;
+      } catch (RuntimeException | Error e) {
+        flushFailure = new IOException(e.toString(), e);
       }
     });
   }
 
-  /** Waits for the background flush in flight, so that the channel is not closed under it. */
+  /**
+   * Waits for the background flush in flight, so that the channel is not closed under it; one
+   * still queued behind other files' flushes is cancelled instead. Throws the failure of any
+   * flush of this file.
+   */
   private void awaitFlush() throws IOException {
-    if (flushing == null) {
+    if (flushing == null || flushing.cancel(false)) {
+      IOException failed = flushFailure;
+      if (failed != null) {
+        throw new IOException("flushing " + path + " failed: " + failed.getMessage(), failed);
+      }
       return;
     }
     boolean interrupted = false;

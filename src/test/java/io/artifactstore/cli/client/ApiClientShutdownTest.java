@@ -23,7 +23,8 @@ class ApiClientShutdownTest {
       + "the JVM does not wait for them in native code; on 17 they are left as they are")
   void clientsAreStoppedBeforeExit() {
     Set<Thread> before = threads();
-    new ApiClient("http://127.0.0.1:9", null, null, new Retries(0, line -> { }), null);
+    ApiClient client =
+        new ApiClient("http://127.0.0.1:9", null, null, new Retries(0, line -> { }), null);
     List<Thread> made = new ArrayList<>(threads());
     made.removeAll(before);
     List<Thread> selectors = made.stream()
@@ -34,6 +35,8 @@ class ApiClientShutdownTest {
     assertTrue(selector.isAlive());
 
     ApiClient.shutdownAll(Duration.ofSeconds(30));
+    // In use until here: a client collected earlier would end its thread on its own.
+    java.lang.ref.Reference.reachabilityFence(client);
     if (Runtime.version().feature() >= 21) {
       assertFalse(selector.isAlive(), "stopped and waited for");
     } else {
