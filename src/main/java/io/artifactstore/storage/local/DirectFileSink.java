@@ -78,6 +78,12 @@ final class DirectFileSink implements AutoCloseable {
   private long flushedAt;
   /** The background flush in flight or last done; null before the first. */
   private java.util.concurrent.Future<?> flushing;
+  /**
+   * Taken by the last background flush as it starts, or by {@link #close} before it does (it
+   * then never runs). {@code Future.cancel} cannot tell the two apart: a running task counts
+   * as not done, and cancelling it does not stop it.
+   */
+  private java.util.concurrent.atomic.AtomicBoolean flushClaim;
   private int flushes;
   /** The failure of a background flush, reported by the next write or the close. */
   private volatile IOException flushFailure;
@@ -216,9 +222,14 @@ final class DirectFileSink implements AutoCloseable {
 
   private void flushInBackground() {
     FileChannel ch = channel;
+    java.util.concurrent.atomic.AtomicBoolean claim = new java.util.concurrent.atomic.AtomicBoolean();
     flushedAt = written;
     flushes++;
+    flushClaim = claim;
     flushing = FLUSHERS.submit(() -> {
+      if (!claim.compareAndSet(false, true)) {
+        return; // the file closed first: the commit's fsync covers it
+      }
       try {
         flush.flush(ch);
       } catch (IOException e) {
@@ -235,7 +246,7 @@ final class DirectFileSink implements AutoCloseable {
    * flush of this file.
    */
   private void awaitFlush() throws IOException {
-    if (flushing == null || flushing.cancel(false)) {
+    if (flushing == null || flushClaim.compareAndSet(false, true)) {
       IOException failed = flushFailure;
       if (failed != null) {
         throw new IOException("flushing " + path + " failed: " + failed.getMessage(), failed);
