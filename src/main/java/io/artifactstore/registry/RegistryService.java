@@ -179,7 +179,7 @@ public final class RegistryService {
    * the head, and so may a blob being reclaimed: a client then hashes before sending, which is
    * safe. {@code held: false} is certain: no such content is stored.
    */
-  public Future<JsonObject> holdsSize(long size, String headSha256) {
+  public Future<JsonObject> mayHold(long size, String headSha256) {
     Future<RowSet<Row>> rows = headSha256 == null
         ? db.query("SELECT 1 AS one FROM blobs WHERE size = ? LIMIT 1", size)
         : db.query("SELECT 1 AS one FROM blobs WHERE size = ? "

@@ -61,7 +61,7 @@ public final class RegistryVerticle extends VerticleBase {
             .completion(),
         serve(Addresses.BLOB_PRODUCERS, m -> registry.producersOf(m.getString("sha256")))
             .completion(),
-        serve(Addresses.BLOB_SIZE_HELD, m -> registry.holdsSize(m.getLong("size"),
+        serve(Addresses.BLOB_SIZE_HELD, m -> registry.mayHold(m.getLong("size"),
             m.getString("head_sha256")))
             .completion(),
         serve(Addresses.PACKAGE_FINALIZE,

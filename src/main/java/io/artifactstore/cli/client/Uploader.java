@@ -281,8 +281,7 @@ public final class Uploader {
       return client.getJson("/v1/blobs?size=" + item.size() + "&head_sha256=" + head)
           .getBoolean("held", true);
     } catch (ClientException e) {
-      if (e.status() == 404 || e.status() == 405 || e.status() == 400 || e.status() == 401
-          || e.status() == 403) {
+      if (List.of(400, 401, 403, 404, 405).contains(e.status())) {
         return true;
       }
       throw e;

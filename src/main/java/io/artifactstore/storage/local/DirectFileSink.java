@@ -41,7 +41,7 @@ final class DirectFileSink implements AutoCloseable {
   static final long FLUSH_EVERY = 16L * 1024 * 1024;
   /**
    * Flushes run here, one per file at a time: a file whose flush still runs starts the next
-   * one at a later buffer fill. A flush still queued when its file closes is cancelled (the
+   * one at a later buffer fill. A flush still queued when its file closes never runs (the
    * commit's fsync covers it).
    */
   private static final java.util.concurrent.ExecutorService FLUSHERS =
@@ -196,10 +196,7 @@ final class DirectFileSink implements AutoCloseable {
   }
 
   void write(ByteBuffer src) throws IOException {
-    IOException failed = flushFailure;
-    if (failed != null) {
-      throw new IOException("flushing " + path + " failed: " + failed.getMessage(), failed);
-    }
+    throwIfFlushFailed();
     while (src.hasRemaining()) {
       int n = Math.min(src.remaining(), buffer.remaining());
       ByteBuffer slice = src.slice(src.position(), n);
@@ -242,31 +239,31 @@ final class DirectFileSink implements AutoCloseable {
 
   /**
    * Waits for the background flush in flight, so that the channel is not closed under it; one
-   * still queued behind other files' flushes is cancelled instead. Throws the failure of any
-   * flush of this file.
+   * still queued behind other files' flushes is claimed instead and never runs. Throws the
+   * failure of any flush of this file.
    */
   private void awaitFlush() throws IOException {
-    if (flushing == null || flushClaim.compareAndSet(false, true)) {
-      IOException failed = flushFailure;
-      if (failed != null) {
-        throw new IOException("flushing " + path + " failed: " + failed.getMessage(), failed);
-      }
-      return;
-    }
+    boolean running = flushing != null && !flushClaim.compareAndSet(false, true);
     boolean interrupted = false;
-    while (true) {
+    while (running) {
       try {
         flushing.get();
-        break;
+        running = false;
       } catch (InterruptedException e) {
         interrupted = true;
       } catch (java.util.concurrent.ExecutionException e) {
+        // The task catches every throwable into flushFailure; this only satisfies get().
         throw new IOException("flushing " + path + " failed", e.getCause());
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    throwIfFlushFailed();
+  }
+
+  /** Throws the failure of a background flush of this file, if one failed. */
+  private void throwIfFlushFailed() throws IOException {
     IOException failed = flushFailure;
     if (failed != null) {
       throw new IOException("flushing " + path + " failed: " + failed.getMessage(), failed);
