@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.artifactstore.Main;
 import io.artifactstore.support.TestDatabases;
 import io.artifactstore.support.TestServer;
+import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,5 +150,31 @@ class TlsTest {
     int refused = plain.execute("show", pkg, "--server", base, "--retries", "0");
     assertEquals(1, refused, err2.toString());
     assertTrue(err2.toString().contains("--cacert"), err2.toString());
+  }
+
+  @Test
+  @DisplayName("a CLI given an http:// address that redirects to https:// makes its TLS context"
+      + " then, the JVM's default: it speaks TLS and refuses the test CA's server as untrusted")
+  void redirectToHttps() throws Exception {
+    HttpServer redirector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    redirector.createContext("/", exchange -> {
+      exchange.getResponseHeaders().add("Location", base + exchange.getRequestURI());
+      exchange.sendResponseHeaders(307, -1);
+      exchange.close();
+    });
+    redirector.start();
+    try {
+      String plain = "http://127.0.0.1:" + redirector.getAddress().getPort();
+      StringWriter err = new StringWriter();
+      picocli.CommandLine cl = Main.commandLine();
+      cl.setOut(new PrintWriter(new StringWriter(), true));
+      cl.setErr(new PrintWriter(err, true));
+      int code = cl.execute("ls", "--limit", "1", "--server", plain, "--retries", "0");
+      assertEquals(1, code, err.toString());
+      // The message of a certificate the client cannot verify, as for an https:// address.
+      assertTrue(err.toString().contains("--cacert"), err.toString());
+    } finally {
+      redirector.stop(0);
+    }
   }
 }

@@ -53,6 +53,9 @@ public final class ApiClient {
         .followRedirects(HttpClient.Redirect.NORMAL);
     if (tls != null) {
       b.sslContext(tls);
+    } else if (base.regionMatches(true, 0, "http://", 0, 7)) {
+      // TLS only after a redirect to https://: the default context is made then, if ever.
+      b.sslContext(new DeferredTls()).sslParameters(DeferredTls.parameters());
     }
     this.http = b.build();
     MADE.removeIf(ref -> ref.get() == null);
