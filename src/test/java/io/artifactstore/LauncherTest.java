@@ -1,6 +1,8 @@
 package io.artifactstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.artifactstore.hashing.Blake3Kernels;
@@ -11,19 +13,28 @@ import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code scripts/artifact-store}, the README's way of starting the server: which JDK it picks,
@@ -54,6 +65,84 @@ class LauncherTest {
       // The manifest is the whole jar.
     }
     return jar;
+  }
+
+  /**
+   * A jar like {@link #pathingJar()} over jars only, as a class-data archive needs (it archives
+   * no class directories): this build's classes, jarred here, and the dependencies' jars.
+   */
+  private Path jarOfJars() throws IOException {
+    Path classes = dir.resolve("classes.jar");
+    Path root = Path.of("target", "classes");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(classes));
+        Stream<Path> files = Files.walk(root)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        out.putNextEntry(new JarEntry(root.relativize(f).toString().replace(File.separatorChar,
+            '/')));
+        Files.copy(f, out);
+        out.closeEntry();
+      }
+    }
+    Manifest manifest = new Manifest();
+    Attributes main = manifest.getMainAttributes();
+    main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    main.put(Attributes.Name.MAIN_CLASS, "io.artifactstore.Main");
+    // Paths relative to the jar's directory: a class-data archive takes Class-Path entries as
+    // such (it neither follows a file: URL nor an absolute path there).
+    Path base = dir.toAbsolutePath();
+    List<String> urls = new ArrayList<>(List.of(classes.getFileName().toString()));
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
+        urls.add(base.relativize(Path.of(entry).toAbsolutePath()).toString());
+      }
+    }
+    main.put(Attributes.Name.CLASS_PATH, String.join(" ", urls));
+    Path jar = dir.resolve("artifact-store.jar");
+    try (OutputStream out = Files.newOutputStream(jar);
+        JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+      // The manifest is the whole jar.
+    }
+    return jar;
+  }
+
+  /** A finished run of the launcher: its exit status, standard output and standard error. */
+  private record Run(int status, String out, String err) {}
+
+  private Process launch(Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectOutput(dir.resolve("out.txt").toFile())
+        .redirectError(dir.resolve("err.txt").toFile());
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  private Run run(Map<String, String> env, String... args) throws Exception {
+    Process p = launch(env, args);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + List.of(args));
+    return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")),
+        Files.readString(dir.resolve("err.txt")));
+  }
+
+  /** The archive in {@code cds}, once written and renamed into place (two minutes at most). */
+  private static Path awaitArchive(Path cds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(cds)) {
+        try (Stream<Path> files = Files.list(cds)) {
+          List<Path> all = files.toList();
+          boolean busy = all.stream().anyMatch(f -> f.toString().endsWith(".tmp")
+              || f.getFileName().toString().contains(".merged."));
+          List<Path> archives = all.stream().filter(f -> f.toString().endsWith(".jsa")).toList();
+          if (!busy && archives.size() == 1) {
+            return archives.get(0);
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no class-data archive in " + cds);
   }
 
   private JsonObject config() {
@@ -131,5 +220,99 @@ class LauncherTest {
     }
     assertEquals("cafebabe", HexFormat.of().formatHex(header, 0, 4));
     assertEquals(61, ((header[6] & 0xff) << 8) | (header[7] & 0xff));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"the launcher's JDK, ''", "Java 17, /usr/lib/jvm/java-17-openjdk-amd64/bin/java"})
+  @DisplayName("client commands start from a class-data archive: a command's first run records"
+      + " its classes, a background JVM writes the archive, later runs map it; output and exit"
+      + " status unchanged, a damaged archive ignored, serve and fsck left out")
+  void classDataArchive(String name, String java) throws Exception {
+    Path cds = dir.resolve("cds");
+    Map<String, String> env = new HashMap<>(Map.of(
+        "ARTIFACTSTORE_JAR", jarOfJars().toString(),
+        "ARTIFACTSTORE_CDS_DIR", cds.toString(),
+        "ARTIFACTSTORE_LAUNCHER_DEBUG", "1"));
+    if (!java.isEmpty()) {
+      env.put("ARTIFACTSTORE_JAVA", java);
+    }
+    Map<String, String> off = new HashMap<>(env);
+    off.put("ARTIFACTSTORE_CDS_DIR", "");
+    Run plain = run(off, "--version");
+    assertEquals(0, plain.status(), plain.err());
+    assertFalse(plain.err().contains("-Xlog:cds"), plain.err());
+    assertFalse(Files.exists(cds));
+
+    Run first = run(env, "--version");
+    assertEquals(0, first.status(), first.err());
+    assertEquals(plain.out(), first.out());
+    assertTrue(first.err().contains("-XX:DumpLoadedClassList=" + cds), first.err());
+    Path archive = awaitArchive(cds);
+
+    Path loads = dir.resolve("loads.log");
+    Map<String, String> logged = new HashMap<>(env);
+    logged.put("ARTIFACTSTORE_JAVA_OPTS", "-Xlog:class+load=info:file=" + loads);
+    Run second = run(logged, "--version");
+    assertEquals(0, second.status(), second.err());
+    assertEquals(plain.out(), second.out());
+    assertTrue(second.err().contains("-XX:SharedArchiveFile=" + archive), second.err());
+    assertFalse(second.err().contains("DumpLoadedClassList"), "recorded once: " + second.err());
+    String mainLoaded = Files.readAllLines(loads).stream()
+        .filter(l -> l.contains(" io.artifactstore.Main ")).findFirst().orElse(null);
+    assertNotNull(mainLoaded);
+    assertTrue(mainLoaded.contains("shared objects file"), mainLoaded);
+
+    // Another command's first run records it too, with the archive in use; a failing command
+    // keeps its exit status and its message.
+    Run unknownPlain = run(off, "no-such-command");
+    Run unknown = run(env, "no-such-command");
+    assertEquals(2, unknownPlain.status(), unknownPlain.err());
+    assertEquals(unknownPlain.status(), unknown.status());
+    assertEquals(unknownPlain.out(), unknown.out());
+    assertTrue(unknown.err().contains("-XX:SharedArchiveFile=" + archive), unknown.err());
+    assertTrue(unknown.err().contains("-XX:DumpLoadedClassList="), unknown.err());
+    assertTrue(unknown.err().contains("Unmatched argument"), unknown.err());
+
+    // A damaged archive costs only the speed-up, and says nothing on stdout.
+    Files.writeString(archive, "not an archive");
+    Run damaged = run(env, "--version");
+    assertEquals(0, damaged.status(), damaged.err());
+    assertEquals(plain.out(), damaged.out());
+
+    for (String server : List.of("serve", "fsck")) {
+      Run help = run(env, server, "--no-such-option");
+      assertEquals(2, help.status(), help.err());
+      assertFalse(help.err().contains("-Xlog:cds"), help.err());
+      assertFalse(help.err().contains("-XX:SharedArchiveFile"), help.err());
+    }
+  }
+
+  @ParameterizedTest(name = "SIG{0}: exit {1}")
+  @CsvSource({"TERM, 143", "INT, 130"})
+  @DisplayName("a command recording its classes runs as the launcher's child, which passes"
+      + " SIGTERM and SIGINT on: the command ends at once with the status it would have without"
+      + " the launcher, and nothing is recorded")
+  void recordingRunEndsOnSignal(String signal, int status) throws Exception {
+    Path cds = dir.resolve("cds");
+    Map<String, String> env = Map.of(
+        "ARTIFACTSTORE_JAR", jarOfJars().toString(),
+        "ARTIFACTSTORE_CDS_DIR", cds.toString());
+    // A server that accepts and never answers: the command waits for its answer.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Process launcher = launch(env, "ls", "--server",
+          "http://127.0.0.1:" + silent.getLocalPort(), "--retries", "0");
+      try (Socket accepted = silent.accept()) {
+        assertNotNull(accepted);
+        List<ProcessHandle> java = launcher.toHandle().children().toList();
+        assertEquals(1, java.size(), "the JVM runs as the launcher's child");
+        Processes.run(dir, "kill", "-" + signal, Long.toString(launcher.pid()));
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher ended");
+        assertEquals(status, launcher.exitValue(), Files.readString(dir.resolve("err.txt")));
+        assertNotNull(java.get(0).onExit().get(60, TimeUnit.SECONDS));
+      }
+    }
+    try (Stream<Path> left = Files.list(cds)) {
+      assertEquals(List.of(), left.toList(), "nothing recorded from a run cut short");
+    }
   }
 }
