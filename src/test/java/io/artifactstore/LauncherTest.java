@@ -127,22 +127,29 @@ class LauncherTest {
 
   /** The archive in {@code cds}, once written and renamed into place (two minutes at most). */
   private static Path awaitArchive(Path cds) throws Exception {
+    return awaitArchives(cds, 1).get(0);
+  }
+
+  /** The {@code count} archives in {@code cds}, once no dump is running (two minutes at most). */
+  private static List<Path> awaitArchives(Path cds, int count) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (System.nanoTime() < deadline) {
       if (Files.isDirectory(cds)) {
         try (Stream<Path> files = Files.list(cds)) {
           List<Path> all = files.toList();
           boolean busy = all.stream().anyMatch(f -> f.toString().endsWith(".tmp")
+              || f.toString().endsWith(".lock")
               || f.getFileName().toString().contains(".merged."));
-          List<Path> archives = all.stream().filter(f -> f.toString().endsWith(".jsa")).toList();
-          if (!busy && archives.size() == 1) {
-            return archives.get(0);
+          List<Path> archives = all.stream().filter(f -> f.toString().endsWith(".jsa")).sorted()
+              .toList();
+          if (!busy && archives.size() == count) {
+            return archives;
           }
         }
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("no class-data archive in " + cds);
+    throw new AssertionError("not " + count + " class-data archives in " + cds);
   }
 
   private JsonObject config() {
@@ -249,9 +256,10 @@ class LauncherTest {
     assertTrue(first.err().contains("-XX:DumpLoadedClassList=" + cds), first.err());
     Path archive = awaitArchive(cds);
 
+    // Through JAVA_TOOL_OPTIONS: options of the command line are part of a build's name.
     Path loads = dir.resolve("loads.log");
     Map<String, String> logged = new HashMap<>(env);
-    logged.put("ARTIFACTSTORE_JAVA_OPTS", "-Xlog:class+load=info:file=" + loads);
+    logged.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + loads);
     Run second = run(logged, "--version");
     assertEquals(0, second.status(), second.err());
     assertEquals(plain.out(), second.out());
@@ -273,7 +281,17 @@ class LauncherTest {
     assertTrue(unknown.err().contains("-XX:DumpLoadedClassList="), unknown.err());
     assertTrue(unknown.err().contains("Unmatched argument"), unknown.err());
 
-    // A damaged archive costs only the speed-up, and says nothing on stdout.
+    // Other JVM options (which may lay the heap out otherwise) make another build: recorded
+    // anew, not mapped from the archive of the first.
+    Map<String, String> otherOptions = new HashMap<>(env);
+    otherOptions.put("ARTIFACTSTORE_JAVA_OPTS", "-Xss2m");
+    Run other = run(otherOptions, "--version");
+    assertEquals(plain.out(), other.out());
+    assertFalse(other.err().contains("-XX:SharedArchiveFile=" + archive), other.err());
+    assertTrue(other.err().contains("-XX:DumpLoadedClassList="), other.err());
+    awaitArchives(cds, 2);
+
+    // A damaged archive does not change what a command prints or its status.
     Files.writeString(archive, "not an archive");
     Run damaged = run(env, "--version");
     assertEquals(0, damaged.status(), damaged.err());
@@ -314,5 +332,24 @@ class LauncherTest {
     try (Stream<Path> left = Files.list(cds)) {
       assertEquals(List.of(), left.toList(), "nothing recorded from a run cut short");
     }
+  }
+
+  @Test
+  @DisplayName("without HOME and XDG_CACHE_HOME (a service manager's bare environment) a client"
+      + " command runs without an archive, as it does with ARTIFACTSTORE_CDS_DIR empty")
+  void noHome() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--version")
+        .directory(dir.toFile()).redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.clear();
+    env.put("PATH", System.getenv("PATH"));
+    env.put("ARTIFACTSTORE_JAR", jarOfJars().toString());
+    env.put("ARTIFACTSTORE_LAUNCHER_DEBUG", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("artifact-store "), out);
+    assertFalse(out.contains("-Xlog:cds"), out);
   }
 }

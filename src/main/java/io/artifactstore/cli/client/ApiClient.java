@@ -105,6 +105,11 @@ public final class ApiClient {
     MADE.clear();
   }
 
+  /** The JDK client this one sends with (for tests). */
+  HttpClient httpClient() {
+    return http;
+  }
+
   public String base() {
     return base;
   }

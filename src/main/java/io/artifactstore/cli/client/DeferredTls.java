@@ -23,11 +23,25 @@ import javax.net.ssl.TrustManager;
  * <p>Such a client must also be given its {@link SSLParameters} ({@link #parameters()}): the
  * HTTP client otherwise asks the context for its defaults when it is built. Parameters that name
  * no protocols and no cipher suites leave a connection's engine with the default context's own.
+ * The JDK's client offers HTTP/2 over TLS only when the parameters name TLS 1.2 or newer, so a
+ * client with these parameters speaks HTTP/1.1 (ApiClient asks for it anyway).
  */
 final class DeferredTls extends SSLContext {
 
+  private final Spi spi;
+
   DeferredTls() {
-    super(new Spi(), null, "Default");
+    this(new Spi());
+  }
+
+  private DeferredTls(Spi spi) {
+    super(spi, null, "Default");
+    this.spi = spi;
+  }
+
+  /** Whether the default context has been made (a TLS connection was asked for). */
+  boolean made() {
+    return spi.context != null;
   }
 
   /** The parameters to build the HTTP client with: the engine's defaults stand. */
