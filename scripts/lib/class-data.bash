@@ -16,8 +16,9 @@
 #   archive that cannot be mapped also costs the JDK's own default archive).
 # - One dump at a time per build (a lock directory); a list recorded while a dump ran is picked
 #   up by another round of the same dump.
-# - Each dump removes the files of builds whose jar or java binary has changed or gone, and
-#   leftovers of runs that were killed (after ten minutes).
+# - Each dump removes the files of builds whose jar or java binary has changed or gone; runs
+#   remove leftovers of runs and dumps that were killed (after ten minutes), and a run that
+#   finds lists but neither an archive nor a dump starts the dump again.
 #
 # ARTIFACTSTORE_CDS_DIR names the directory (default $XDG_CACHE_HOME/artifact-store/cds, else
 # ~/.cache/artifact-store/cds); empty turns archives off, as does having neither XDG_CACHE_HOME
@@ -25,12 +26,14 @@
 # module, which the archive's module graph would not match).
 
 # cds_setup JAVA FEATURE JAR COMMAND OPTION...: sets cds_flags (JVM options to add),
-# cds_list (the class list this run records; empty: none) and the names the dump uses.
+# cds_list (the class list this run records; empty: none), cds_pending (non-empty: a killed
+# dump to start again) and the names the dump uses.
 cds_setup() {
   local java_bin="$1" feature="$2" jar="$3" command="$4"
   shift 4
   cds_flags=()
   cds_list=""
+  cds_pending=""
   local cache="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
   cds_dir="${ARTIFACTSTORE_CDS_DIR-${cache:+$cache/artifact-store/cds}}"
   [[ -n "$cds_dir" && "$command" != serve && "$command" != fsck ]] || return 0
@@ -61,14 +64,20 @@ cds_setup() {
   fi
   cds_command="${command//[^a-z0-9-]/}"
   cds_command="${cds_command:-none}"
-  if [[ ! -f "$cds_base.$cds_command.classlist" ]] && mkdir -p "$cds_dir" 2>/dev/null \
-      && [[ -w "$cds_dir" ]]; then
+  if [[ ! -f "$cds_base.$cds_command.classlist" || ! -f "$cds_base.jsa" ]] \
+      && mkdir -p "$cds_dir" 2>/dev/null && [[ -w "$cds_dir" ]]; then
     # Leftovers of runs and dumps that were killed.
     find "$cds_dir" -maxdepth 1 \( -name '*.classlist.*' -o -name '*.tmp' -o -name '*.merged.*' \
       -o -name '*.lock' \) -mmin +10 -exec rm -rf {} + 2>/dev/null || true
-    if ! compgen -G "$cds_base.$cds_command.classlist.*" > /dev/null; then
+    if [[ ! -f "$cds_base.$cds_command.classlist" ]] \
+        && ! compgen -G "$cds_base.$cds_command.classlist.*" > /dev/null; then
       cds_list="$cds_base.$cds_command.classlist.$$"
       cds_flags+=(-XX:DumpLoadedClassList="$cds_list")
+    elif [[ ! -f "$cds_base.jsa" && ! -d "$cds_base.lock" ]] \
+        && compgen -G "$cds_base.*.classlist" > /dev/null; then
+      # Lists without an archive and no dump running: a dump was killed (a reboot, a job's
+      # timeout). It is started again beside this command.
+      cds_pending=1
     fi
   fi
 }
@@ -90,21 +99,25 @@ cds_keep() {
       && touch "$cds_base.$cds_command.classlist" 2>/dev/null; then
     printf '%s\n%s\n%s\n' "$cds_jar" "$cds_java" "$(cds_stat "$cds_jar" "$cds_java")" \
       > "$cds_base.source" 2>/dev/null || true
-    # Detached, with nothing of the command's open: a caller reading the command's output, on
-    # any descriptor, sees its end when the command ends.
-    (
-      for fd in /dev/fd/*; do
-        fd="${fd##*/}"
-        if [[ "$fd" =~ ^[0-9]+$ && "$fd" -gt 2 ]]; then
-          eval "exec $fd>&-" 2> /dev/null || true
-        fi
-      done
-      cds_dump "$@"
-    ) < /dev/null > /dev/null 2>&1 &
-    disown
+    cds_start_dump "$@"
   else
     rm -f "$cds_list"
   fi
+}
+
+# cds_start_dump OPTION...: runs cds_dump detached, with nothing of the command's open: a caller
+# reading the command's output, on any descriptor, sees its end when the command ends.
+cds_start_dump() {
+  (
+    for fd in /dev/fd/*; do
+      fd="${fd##*/}"
+      if [[ "$fd" =~ ^[0-9]+$ && "$fd" -gt 2 ]]; then
+        eval "exec $fd>&-" 2> /dev/null || true
+      fi
+    done
+    cds_dump "$@"
+  ) < /dev/null > /dev/null 2>&1 &
+  disown
 }
 
 # cds_dump OPTION...: writes the archive of every list recorded for this build, in rounds until

@@ -291,6 +291,15 @@ class LauncherTest {
     assertTrue(other.err().contains("-XX:DumpLoadedClassList="), other.err());
     awaitArchives(cds, 2);
 
+    // A dump killed before its rename (a reboot, a job's timeout): the next run finds the lists
+    // without an archive and starts the dump again.
+    Files.delete(archive);
+    Run afterKill = run(env, "--version");
+    assertEquals(plain.out(), afterKill.out());
+    assertFalse(afterKill.err().contains("DumpLoadedClassList"), afterKill.err());
+    assertEquals(archive, awaitArchives(cds, 2).stream().filter(archive::equals).findFirst()
+        .orElse(null));
+
     // A damaged archive does not change what a command prints or its status.
     Files.writeString(archive, "not an archive");
     Run damaged = run(env, "--version");
