@@ -87,6 +87,43 @@ cds_stat() {
   stat -L -c '%s %Y' "$@" 2>/dev/null || stat -L -f '%z %m' "$@" 2>/dev/null
 }
 
+# cds_record CMD...: runs the recording run and sets cds_status to its exit status. java runs
+# as a child so that the archive can be written after it. Its standard input stays the
+# command's (a background job's would be /dev/null), SIGINT is not ignored in it (a shell
+# without job control starts background jobs so, and the JVM would keep it), and SIGTERM,
+# SIGHUP and SIGINT sent to the launcher are passed on: Ctrl-C and `kill` end the command as
+# they would without the launcher in between (exit 130, 143, 129). The traps are set before
+# the child exists; a signal that comes first is passed on once it does.
+cds_record() {
+  cds_child=""
+  cds_signal=""
+  local sig
+  for sig in TERM HUP INT; do
+    # shellcheck disable=SC2064 # the signal's name is meant to be expanded now
+    trap "cds_forward $sig" "$sig"
+  done
+  ( trap - INT QUIT; exec "$@" ) <&0 &
+  cds_child=$!
+  if [[ -n "$cds_signal" ]]; then
+    kill -"$cds_signal" "$cds_child" 2>/dev/null || true
+  fi
+  # wait returns early when a trapped signal arrives; the child's own status is asked again.
+  while kill -0 "$cds_child" 2>/dev/null; do
+    wait "$cds_child" || true
+  done
+  cds_status=0
+  wait "$cds_child" || cds_status=$?
+  trap - TERM HUP INT
+}
+
+cds_forward() {
+  if [[ -n "$cds_child" ]]; then
+    kill -"$1" "$cds_child" 2>/dev/null || true
+  else
+    cds_signal="$1"
+  fi
+}
+
 # cds_keep STATUS: keeps the class list of a run that ended with STATUS (0 only: a failing run
 # may have stopped before loading what its command needs) and starts the dump in the
 # background. A list the run could not finish (full disk: no final newline) is dropped.
@@ -128,11 +165,8 @@ cds_dump() {
   set +e
   local lock="$cds_base.lock" stamp="$cds_base.merged.$BASHPID"
   local tmp="$cds_base.jsa.$BASHPID.tmp" list again
-  cds_held=""
-  trap 'rm -f "$stamp" "$tmp"; [[ -z "$cds_held" ]] || rmdir "$cds_lock" 2>/dev/null' EXIT
-  cds_lock="$lock"
+  # Every round cleans up after itself; what a killed dump leaves, runs age out (cds_setup).
   while mkdir "$lock" 2>/dev/null; do
-    cds_held=1
     # The lists number their classes each their own way; classes of the class path need no
     # number, and each is listed once. The merged list's time is the round's start.
     sed 's/ id: [0-9]*$//' "$cds_base".*.classlist | awk '!seen[$0]++' > "$stamp"
@@ -160,7 +194,6 @@ cds_dump() {
     done
     rm -f "$stamp" "$tmp"
     rmdir "$lock" 2>/dev/null
-    cds_held=""
     if [[ -z "$again" || -e "$cds_base.off" ]]; then
       return 0
     fi

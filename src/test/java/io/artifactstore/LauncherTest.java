@@ -105,6 +105,13 @@ class LauncherTest {
     return jar;
   }
 
+  /** The launcher's environment for a jar of jars with its class-data archives in {@code cds}. */
+  private Map<String, String> archivesIn(Path cds) throws IOException {
+    return new HashMap<>(Map.of(
+        "ARTIFACTSTORE_JAR", jarOfJars().toString(),
+        "ARTIFACTSTORE_CDS_DIR", cds.toString()));
+  }
+
   /** A finished run of the launcher: its exit status, standard output and standard error. */
   private record Run(int status, String out, String err) {}
 
@@ -236,10 +243,8 @@ class LauncherTest {
       + " status unchanged, a damaged archive ignored, serve and fsck left out")
   void classDataArchive(String name, String java) throws Exception {
     Path cds = dir.resolve("cds");
-    Map<String, String> env = new HashMap<>(Map.of(
-        "ARTIFACTSTORE_JAR", jarOfJars().toString(),
-        "ARTIFACTSTORE_CDS_DIR", cds.toString(),
-        "ARTIFACTSTORE_LAUNCHER_DEBUG", "1"));
+    Map<String, String> env = archivesIn(cds);
+    env.put("ARTIFACTSTORE_LAUNCHER_DEBUG", "1");
     if (!java.isEmpty()) {
       env.put("ARTIFACTSTORE_JAVA", java);
     }
@@ -321,9 +326,7 @@ class LauncherTest {
       + " the launcher, and nothing is recorded")
   void recordingRunEndsOnSignal(String signal, int status) throws Exception {
     Path cds = dir.resolve("cds");
-    Map<String, String> env = Map.of(
-        "ARTIFACTSTORE_JAR", jarOfJars().toString(),
-        "ARTIFACTSTORE_CDS_DIR", cds.toString());
+    Map<String, String> env = archivesIn(cds);
     // A server that accepts and never answers: the command waits for its answer.
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Process launcher = launch(env, "ls", "--server",

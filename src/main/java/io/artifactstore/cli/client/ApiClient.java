@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -59,14 +60,14 @@ public final class ApiClient {
     }
     this.http = b.build();
     MADE.removeIf(ref -> ref.get() == null);
-    MADE.add(new java.lang.ref.WeakReference<>(http));
+    MADE.add(new WeakReference<>(http));
   }
 
   /**
    * The HTTP clients made in this process, for {@link #shutdownAll(Duration)}; weakly, so that
    * a client no longer used is collected (and its selector thread ends) as before.
    */
-  private static final List<java.lang.ref.WeakReference<HttpClient>> MADE =
+  private static final List<WeakReference<HttpClient>> MADE =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
@@ -90,7 +91,7 @@ public final class ApiClient {
     } catch (ReflectiveOperationException e) {
       return; // before JDK 21
     }
-    for (java.lang.ref.WeakReference<HttpClient> ref : MADE) {
+    for (WeakReference<HttpClient> ref : MADE) {
       HttpClient c = ref.get();
       if (c == null) {
         continue;
